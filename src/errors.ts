@@ -1,0 +1,45 @@
+/** Typed errors with messages a user can act on. */
+
+/** A config value is invalid; `field` is the dotted path, e.g. `loss.lambda`. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(message: string, readonly issues: ConfigIssue[] = []) {
+    super(message);
+  }
+}
+
+/** One problem found in a config. */
+export interface ConfigIssue {
+  field: string;
+  message: string;
+  received?: unknown;
+}
+
+/** Data could not be read or is malformed; `path` names the source. */
+export class DataError extends Error {
+  override name = 'DataError';
+  constructor(message: string, readonly path?: string) {
+    super(path ? `${path}: ${message}` : message);
+  }
+}
+
+/** A checkpoint is missing, torn or does not match the run. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+  constructor(message: string, readonly path?: string) {
+    super(path ? `${path}: ${message}` : message);
+  }
+}
+
+/** Training produced NaN or Inf; the last good checkpoint is kept. */
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+  constructor(message: string, readonly step: number) {
+    super(message);
+  }
+}
+
+/** A tensor backend could not be selected or initialized. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+}

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { gradientPenalty } from '../penalties/gradient-penalty.ts';
+import { weightClip } from '../penalties/weight-clip.ts';
+import { defineLoss, type Loss } from './types.ts';
+
+/** The Wasserstein critic loss: D minimizes E D(G(z)) − E D(x); G minimizes −E D(G(z)). */
+export const wasserstein: Loss = {
+  name: 'wasserstein',
+  output: 'score',
+  gUsesReal: false,
+  d: (dReal, dFake) => tf.sub(tf.mean(dFake), tf.mean(dReal)) as tf.Scalar,
+  g: (dFake) => tf.neg(tf.mean(dFake)) as tf.Scalar,
+};
+
+export const wassersteinLoss = defineLoss({
+  name: 'wasserstein',
+  summary: 'WGAN: critic loss with weight clipping to [−clip, clip] (Arjovsky et al. 2017)',
+  schema: z.strictObject({
+    name: z.literal('wasserstein'),
+    clip: z.number().positive().default(0.01),
+  }),
+  build: (p) => ({ loss: wasserstein, penalties: [], constraints: [weightClip(p.clip)], discriminator: 'classifier' }),
+});
+
+export const wganGpLoss = defineLoss({
+  name: 'wgan-gp',
+  summary: 'WGAN-GP: critic loss + λ·E(‖∇D(x̂)‖ − 1)² on interpolates (Gulrajani et al. 2017)',
+  schema: z.strictObject({
+    name: z.literal('wgan-gp'),
+    lambda: z.number().nonnegative().default(10),
+    oneSided: z.boolean().default(false),
+  }),
+  build: (p) => ({
+    loss: wasserstein,
+    penalties: [gradientPenalty({ kind: p.oneSided ? 'wgan-gp-one-sided' : 'wgan-gp', weight: p.lambda })],
+    constraints: [],
+    discriminator: 'classifier',
+  }),
+});

@@ -1,0 +1,11 @@
+export { type Module, type Layer, type LayerFactory, type Param, type ApplyContext, createParam, weightOf, disposeModule, countParams, variablesOf } from './module.ts';
+export { INIT_NAMES, type InitName, initKernel } from './init.ts';
+export { ACTIVATION_NAMES, type ActivationName, activate, activation } from './activation.ts';
+export { dense } from './dense.ts';
+export { conv2d, convTranspose2d, type ConvOptions } from './conv.ts';
+export { batchNorm, layerNorm, type BatchNormOptions } from './norm.ts';
+export { dropout } from './dropout.ts';
+export { reshape, flatten } from './shape.ts';
+export { sequential, asFactory } from './sequential.ts';
+export { mlp, mlpLayers, type MlpOptions } from './mlp.ts';
+export { autoencoderEnergy } from './autoencoder.ts';

@@ -1,0 +1,2 @@
+export { gradientPenalty, inputGradientNorms, type GradientPenaltyKind, type GradientPenaltyOptions } from './gradient-penalty.ts';
+export { weightClip } from './weight-clip.ts';

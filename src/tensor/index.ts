@@ -1,0 +1,3 @@
+export { Rng, hashString, type RngState } from './rng.ts';
+export { useBackend, cpuCandidate, BACKEND_NAMES, type BackendName, type BackendCandidate, type BackendChoice, type BackendDetails } from './backend.ts';
+export { installGradientFixes } from './gradient-fixes.ts';

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DivergenceError } from '../errors.ts';
+import { variablesOf } from '../nn/module.ts';
+import type { StepRecord } from './records.ts';
+import { sampleNoise, trainingContext, type GanSession } from './session.ts';
+
+/** Global L2 norm of a list of gradients. */
+function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
+  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+}
+
+/** D's mean output in reporting units: a probability for logit losses, the raw value otherwise. */
+function reportedMean(session: GanSession, out: tf.Tensor): tf.Scalar {
+  return tf.mean(session.objective.loss.output === 'logit' ? tf.sigmoid(out) : out) as tf.Scalar;
+}
+
+/** Reads a few scalars with one device read, disposing them. */
+function readScalars(scalars: tf.Scalar[]): number[] {
+  const packed = tf.stack(scalars);
+  const values = Array.from(packed.dataSync());
+  packed.dispose();
+  tf.dispose(scalars);
+  return values;
+}
+
+function assertFinite(session: GanSession, values: Record<string, number>, player: 'D' | 'G'): void {
+  const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
+  if (bad.length > 0) {
+    throw new DivergenceError(
+      `training diverged at step ${session.step + 1}: ${player}'s ${bad.map(([k, v]) => `${k} = ${v}`).join(', ')}; weights were not updated`,
+      session.step + 1,
+    );
+  }
+}
+
+interface DStats {
+  dLoss: number;
+  dPenalty: number;
+  dReal: number;
+  dFake: number;
+  gradNormD: number;
+}
+
+/** One discriminator update on a fresh real batch and a fresh generated batch. */
+function discriminatorStep(session: GanSession): DStats {
+  const { D, G, objective, rngs, batchSize } = session;
+  const ctx = trainingContext(session);
+  const dVars = variablesOf(D);
+  const kept: tf.Scalar[] = [];
+  const grads = tf.tidy(() => {
+    const real = session.data.sample(batchSize, rngs.data);
+    const fake = G.apply(sampleNoise(session.noise, batchSize, rngs.noise), ctx);
+    const applyD = (x: tf.Tensor) => D.apply(x, ctx);
+    const { value, grads: byName } = tf.variableGrads(() => {
+      const dReal = applyD(real);
+      const dFake = applyD(fake);
+      const loss = objective.loss.d(dReal, dFake);
+      const penalty = objective.penalties.length
+        ? (tf.addN(objective.penalties.map((p) => p.compute({ D: applyD, real, fake, rng: rngs.penalty }))) as tf.Scalar)
+        : tf.scalar(0);
+      kept.push(tf.keep(penalty), tf.keep(reportedMean(session, dReal)), tf.keep(reportedMean(session, dFake)));
+      kept.push(tf.keep(tf.mean(dReal)), tf.keep(tf.mean(dFake)));
+      return tf.add(loss, penalty) as tf.Scalar;
+    }, dVars);
+    const list = dVars.map((v) => byName[v.name]);
+    kept.unshift(tf.keep(value), tf.keep(globalNorm(list)));
+    return list;
+  });
+  const [dLoss, gradNormD, dPenalty, dReal, dFake, rawReal, rawFake] = readScalars(kept);
+  const stats = { dLoss, dPenalty, dReal, dFake, gradNormD };
+  try {
+    assertFinite(session, { dLoss, gradNormD }, 'D');
+    session.optimizers.d.apply(D.params, grads);
+  } finally {
+    tf.dispose(grads);
+  }
+  for (const c of objective.constraints) c.apply(D);
+  objective.loss.state?.update({ dRealMean: rawReal, dFakeMean: rawFake });
+  return stats;
+}
+
+/** One generator update on fresh noise. */
+function generatorStep(session: GanSession): { gLoss: number; gradNormG: number } {
+  const { D, G, objective, rngs, batchSize } = session;
+  const ctx = trainingContext(session);
+  const gVars = variablesOf(G);
+  const kept: tf.Scalar[] = [];
+  const grads = tf.tidy(() => {
+    const z = sampleNoise(session.noise, batchSize, rngs.noise);
+    const real = objective.loss.gUsesReal ? session.data.sample(batchSize, rngs.data) : undefined;
+    const { value, grads: byName } = tf.variableGrads(() => {
+      const dFake = D.apply(G.apply(z, ctx), ctx);
+      const dReal = real ? D.apply(real, ctx) : dFake;
+      return objective.loss.g(dFake, dReal);
+    }, gVars);
+    const list = gVars.map((v) => byName[v.name]);
+    kept.push(tf.keep(value), tf.keep(globalNorm(list)));
+    return list;
+  });
+  const [gLoss, gradNormG] = readScalars(kept);
+  try {
+    assertFinite(session, { gLoss, gradNormG }, 'G');
+    session.optimizers.g.apply(G.params, grads);
+  } finally {
+    tf.dispose(grads);
+  }
+  return { gLoss, gradNormG };
+}
+
+/**
+ * One GAN step: `dStepsPerG` discriminator updates, then one generator update, each on fresh
+ * batches. D's update never moves G's weights and vice versa (explicit variable lists). Throws
+ * {@link DivergenceError} before applying a non-finite update, so the weights stay good.
+ */
+export function ganStep(session: GanSession): StepRecord {
+  const t0 = performance.now();
+  let d: DStats | undefined;
+  for (let k = 0; k < session.dStepsPerG; k++) d = discriminatorStep(session);
+  const g = generatorStep(session);
+  session.step += 1;
+  const extras = session.objective.loss.state?.values();
+  const record: StepRecord = {
+    kind: 'step',
+    step: session.step,
+    dLoss: d!.dLoss,
+    dPenalty: d!.dPenalty,
+    gLoss: g.gLoss,
+    dReal: d!.dReal,
+    dFake: d!.dFake,
+    gradNormD: d!.gradNormD,
+    gradNormG: g.gradNormG,
+    ms: performance.now() - t0,
+  };
+  if (extras) record.extras = extras;
+  return record;
+}

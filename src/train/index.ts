@@ -1,0 +1,15 @@
+export { type StepRecord, FINITE_FIELDS } from './records.ts';
+export { type GanSession, type RunRngs, type NoiseSpec, runRngs, rngStates, sampleNoise, trainingContext } from './session.ts';
+export { ganStep } from './gan-step.ts';
+export { trainLoop, type TrainHooks, type TrainOptions, type TrainOutcome } from './loop.ts';
+export { buildSession, buildDataset, type Platform } from './build.ts';
+export {
+  encodeCheckpoint,
+  restoreCheckpoint,
+  validateCheckpoint,
+  fingerprint,
+  WEIGHTS_FILE,
+  MANIFEST_FILE,
+  type CheckpointManifest,
+  type EncodedCheckpoint,
+} from './checkpoint.ts';
