@@ -25,9 +25,11 @@ function describe(issue: z.core.$ZodIssue, root: unknown): ConfigIssue {
       const discriminator = (issue as { discriminator?: string }).discriminator;
       if (discriminator) {
         const options = (issue as { options?: unknown[] }).options;
-        const got = valueAt(root, [...issue.path, discriminator]);
+        // zod 4 already ends the path with the discriminator; older versions stop at the object.
+        const path = issue.path[issue.path.length - 1] === discriminator ? issue.path : [...issue.path, discriminator];
+        const got = valueAt(root, path);
         const allowed = options?.length ? `; allowed: ${options.map((o) => show(o)).join(', ')}` : '';
-        return { field: fieldOf([...issue.path, discriminator]), received: got, message: `got ${show(got)}${allowed}` };
+        return { field: fieldOf(path), received: got, message: `got ${show(got)}${allowed}` };
       }
       return { field, received, message: note ?? issue.message };
     }

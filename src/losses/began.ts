@@ -51,6 +51,8 @@ export const beganLoss = defineLoss({
     gamma: z.number().gt(0).lte(1).default(0.5),
     lambdaK: z.number().nonnegative().default(0.001),
     k0: z.number().min(0).max(1).default(0),
+    /** Width of D's autoencoder bottleneck; default half the data dimension (at least 1). */
+    codeDim: z.int().positive().optional(),
   }),
-  build: (p) => ({ loss: began(p), penalties: [], constraints: [], discriminator: 'autoencoder' }),
+  build: (p) => ({ loss: began(p), penalties: [], constraints: [], discriminator: { kind: 'autoencoder', codeDim: p.codeDim } }),
 });

@@ -52,8 +52,8 @@ export interface Objective {
   loss: Loss;
   penalties: Penalty[];
   constraints: Constraint[];
-  /** What D must be: a plain network with one output, or BEGAN's autoencoder. */
-  discriminator: 'classifier' | 'autoencoder';
+  /** What D must be: a plain network with one output, or BEGAN's autoencoder (with its code width). */
+  discriminator: 'classifier' | { kind: 'autoencoder'; codeDim?: number };
 }
 
 /**

@@ -6,14 +6,14 @@ import { sequential } from './sequential.ts';
 
 /**
  * BEGAN's discriminator: an MLP autoencoder whose output is each sample's mean absolute
- * reconstruction error, shape `[n, 1]`. The encoder has `hidden` widths (the last is the code);
- * the decoder mirrors them back to the input width.
+ * reconstruction error, shape `[n, 1]`. The encoder has `hidden` widths then a linear code of
+ * `codeDim` units; the decoder mirrors the widths back to the input. The code must be narrower
+ * than the input, or the autoencoder learns the identity and its energy carries no signal.
  */
-export function autoencoderEnergy(name: string, inputs: number, options: Omit<MlpOptions, 'out' | 'outAct'>, rng: Rng): Layer {
-  const { hidden } = options;
-  if (hidden.length === 0) throw new Error(`${name}: an autoencoder needs at least one hidden width (the code size)`);
-  const encoder = mlpLayers({ ...options, hidden: hidden.slice(0, -1), out: hidden[hidden.length - 1] });
-  const decoder = mlpLayers({ ...options, hidden: hidden.slice(0, -1).reverse(), out: inputs });
+export function autoencoderEnergy(name: string, inputs: number, options: Omit<MlpOptions, 'out' | 'outAct'> & { codeDim: number }, rng: Rng): Layer {
+  const { hidden, codeDim, ...rest } = options;
+  const encoder = mlpLayers({ ...rest, hidden, out: codeDim });
+  const decoder = mlpLayers({ ...rest, hidden: [...hidden].reverse(), out: inputs });
   const net = sequential(name, [inputs], [...encoder, ...decoder], rng);
   return {
     name,

@@ -45,10 +45,16 @@ export function buildSession(config: RunConfig, platform: Platform = {}): GanSes
   const objective = buildObjective(config.loss);
   const G = network('G', config.model.noiseDim, dim, config.model.g, init.fork('G'));
   const d = config.model.d;
+  const shape = objective.discriminator;
   const D =
-    objective.discriminator === 'autoencoder'
-      ? autoencoderEnergy('D', dim, { hidden: d.hidden, act: d.act, alpha: d.alpha, norm: d.norm, dropout: d.dropout, init: d.init }, init.fork('D'))
-      : network('D', dim, 1, d, init.fork('D'));
+    shape === 'classifier'
+      ? network('D', dim, 1, d, init.fork('D'))
+      : autoencoderEnergy(
+          'D',
+          dim,
+          { hidden: d.hidden, act: d.act, alpha: d.alpha, norm: d.norm, dropout: d.dropout, init: d.init, codeDim: shape.codeDim ?? Math.max(1, Math.floor(dim / 2)) },
+          init.fork('D'),
+        );
   return {
     data,
     G,

@@ -62,7 +62,8 @@ function discriminatorStep(session: GanSession): DStats {
       kept.push(tf.keep(tf.mean(dReal)), tf.keep(tf.mean(dFake)));
       return tf.add(loss, penalty) as tf.Scalar;
     }, dVars);
-    const list = dVars.map((v) => byName[v.name]);
+    // A parameter the loss does not reach (e.g. an unused bias) has no entry: its gradient is 0.
+    const list = dVars.map((v) => byName[v.name] ?? tf.zerosLike(v));
     kept.unshift(tf.keep(value), tf.keep(globalNorm(list)));
     return list;
   });
@@ -93,7 +94,7 @@ function generatorStep(session: GanSession): { gLoss: number; gradNormG: number 
       const dReal = real ? D.apply(real, ctx) : dFake;
       return objective.loss.g(dFake, dReal);
     }, gVars);
-    const list = gVars.map((v) => byName[v.name]);
+    const list = gVars.map((v) => byName[v.name] ?? tf.zerosLike(v));
     kept.push(tf.keep(value), tf.keep(globalNorm(list)));
     return list;
   });

@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerPresets } from './presets.ts';
+import { registerTrain } from './train.ts';
+
+const program = new Command();
+program
+  .name('saddlepoint')
+  .description('Train GANs, see why they fail, and fix them.')
+  .version('0.1.0')
+  .showHelpAfterError();
+registerTrain(program);
+registerPresets(program);
+await program.parseAsync(process.argv);

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { PRESET_NAMES } from '../config/presets.ts';
+import { parseConfigText, resolveConfig } from '../config/resolve.ts';
+import type { RunConfig } from '../config/schema.ts';
+import { ConfigError } from '../errors.ts';
+import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
+import { useNodeBackend } from '../node/backends.ts';
+import { readRunConfig } from '../node/run-dir.ts';
+import { runTraining } from '../node/run.ts';
+import { BACKEND_NAMES, type BackendName } from '../tensor/backend.ts';
+import { exitWithError } from './errors.ts';
+import { TrainProgress } from './progress.ts';
+
+interface TrainFlags {
+  preset?: string;
+  config: string[];
+  set: string[];
+  loss?: string;
+  steps?: string;
+  seed?: string;
+  backend?: string;
+  out: string;
+  name?: string;
+  resume?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function intFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new ConfigError(`invalid config:\n  ${name}: got "${value}"; expected an integer`);
+  return n;
+}
+
+function readConfigFile(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read config file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return parseConfigText(text, path);
+}
+
+/** The config a `train` invocation describes (preset → files → --set → flags). */
+export function configFromFlags(flags: TrainFlags): RunConfig {
+  const flagConfig: Record<string, unknown> = {};
+  if (flags.loss !== undefined) flagConfig.loss = { name: flags.loss };
+  const steps = intFlag('steps', flags.steps);
+  if (steps !== undefined) flagConfig.steps = steps;
+  const seed = intFlag('seed', flags.seed);
+  if (seed !== undefined) flagConfig.seed = seed;
+  if (flags.backend !== undefined) flagConfig.backend = flags.backend;
+  if (flags.name !== undefined) flagConfig.name = flags.name;
+  const preset = flags.preset ?? (flags.config.length === 0 ? 'ring8' : undefined);
+  return resolveConfig({
+    preset,
+    files: flags.config.map(readConfigFile),
+    sets: flags.set,
+    flags: flagConfig as Parameters<typeof resolveConfig>[0]['flags'],
+  });
+}
+
+async function train(flags: TrainFlags): Promise<void> {
+  const resuming = flags.resume !== undefined;
+  if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed)) {
+    throw new ConfigError('--resume continues a run with its stored config; only --steps and --backend may be given with it');
+  }
+  const config = resuming ? undefined : configFromFlags(flags);
+  const requested = (flags.backend ?? (resuming ? (readRunConfig(flags.resume!).config as { backend?: string }).backend : config!.backend) ?? 'auto') as BackendName;
+  if (!BACKEND_NAMES.includes(requested)) {
+    throw new ConfigError(`invalid config:\n  backend: got "${requested}"; allowed: ${BACKEND_NAMES.join(', ')}`);
+  }
+  const backend = await useNodeBackend(requested);
+  const backendText = `${backend.name}${Object.keys(backend.details).length ? ` (${Object.entries(backend.details).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`;
+  for (const s of backend.skipped) process.stderr.write(`note: backend ${s.name} skipped: ${s.reason}\n`);
+
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write('\nstopping: saving a checkpoint (Ctrl-C again to quit without it)\n');
+  };
+  process.on('SIGINT', onSigint);
+  let progress: TrainProgress | undefined;
+  const common = {
+    outRoot: flags.out,
+    label: flags.preset ?? 'run',
+    facts: { backend: backend.name, backendDetails: backend.details, saddlepoint: '0.1.0' },
+    until: intFlag('steps', flags.steps),
+    onStart({ runDir, config: c, startStep }: { runDir: string; config: RunConfig; startStep: number }) {
+      process.stderr.write(
+        `saddlepoint train · data ${c.data.kind} · loss ${c.loss.name} · seed ${c.seed} · ${c.steps} steps · backend ${backendText}\n` +
+          `run directory: ${runDir}${startStep > 0 ? ` (resuming at step ${startStep})` : ''}\n`,
+      );
+      progress = new TrainProgress(startStep, c.steps);
+    },
+    onRecord: (r: Parameters<TrainProgress['update']>[0]) => progress?.update(r),
+    shouldStop: () => stopRequested,
+  };
+  try {
+    const result = resuming ? await runTraining({ ...common, resume: flags.resume! }) : await runTraining({ ...common, config: config! });
+    progress?.stop();
+    if (result.status === 'stopped') {
+      process.stderr.write(`stopped at step ${result.steps}; checkpoint saved. Resume with: npx saddlepoint train --resume ${result.runDir}\n`);
+    } else {
+      process.stderr.write(`done: ${result.steps} steps in ${result.wallSeconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(1)} steps/s) → ${result.runDir}\n`);
+    }
+    if (flags.json) {
+      const { runDir, steps, wallSeconds, stepsPerSecond, last, status } = result;
+      process.stdout.write(`${JSON.stringify({ runDir, status, steps, wallSeconds, stepsPerSecond, backend: backend.name, last })}\n`);
+    }
+    if (result.status === 'stopped') process.exitCode = 130;
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Registers `saddlepoint train`. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a GAN and write a run directory (config.json, metrics.jsonl, checkpoints/)')
+    .option('--preset <name>', `starting config: ${PRESET_NAMES.join(', ')} (default ring8 when no --config)`)
+    .option('--config <file>', 'JSON or YAML config file, merged over the preset (repeatable)', collect, [])
+    .option('--set <key=value>', 'override one field, e.g. --set loss.lambda=5 --set model.g.hidden=[64,64] (repeatable)', collect, [])
+    .option('--loss <name>', `loss family: ${LOSS_NAMES.join(', ')}`)
+    .option('--steps <n>', 'total generator steps')
+    .option('--seed <n>', 'seed for data, weights and noise')
+    .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')}`)
+    .option('--out <dir>', 'folder for run directories', 'runs')
+    .option('--name <label>', 'label in the run directory name')
+    .option('--resume <runDir>', 'continue a run from its newest checkpoint')
+    .option('--json', 'print a JSON summary as the last line of stdout')
+    .addHelpText(
+      'after',
+      `\nLosses:\n${LOSS_NAMES.map((n) => `  ${n.padEnd(15)} ${LOSSES[n].summary}`).join('\n')}\n\nExamples:\n  npx saddlepoint train --preset ring8 --loss wgan-gp --steps 2000\n  npx saddlepoint train --preset grid25 --set optim.d.lr=4e-4 --set dStepsPerG=2\n  npx saddlepoint train --resume runs/<id> --steps 4000`,
+    )
+    .action((flags: TrainFlags) => train(flags).catch(exitWithError));
+}

@@ -1,0 +1,47 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { cpuCandidate, useBackend, type BackendCandidate, type BackendChoice, type BackendName } from '../tensor/backend.ts';
+import { wasmCandidate } from '../tensor/wasm.ts';
+import { registerNativeBackend } from './native/index.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The `native` backend: tfjs's CPU kernels with matmul and conv on OpenBLAS. */
+export const nativeCandidate: BackendCandidate = {
+  name: 'native',
+  async init() {
+    const status = registerNativeBackend();
+    if (!status.ok) throw new Error(status.reason);
+    return { blas: status.library, threads: status.threads };
+  },
+};
+
+/** tfjs-node, used only when the user has installed it (it is not a dependency). */
+export const tensorflowCandidate: BackendCandidate = {
+  name: 'tensorflow',
+  async init() {
+    const name = '@tensorflow/tfjs-node';
+    try {
+      await import(name);
+    } catch {
+      throw new Error(`${name} is not installed (npm install ${name}); saddlepoint does not need it`);
+    }
+  },
+};
+
+/** The wasm binaries shipped inside the tfjs-backend-wasm package. */
+export function nodeWasmDir(): string {
+  return `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+}
+
+/** Node's candidates, fastest first: what `--backend auto` tries in order. */
+export function nodeCandidates(): BackendCandidate[] {
+  return [nativeCandidate, wasmCandidate(nodeWasmDir()), cpuCandidate, tensorflowCandidate];
+}
+
+/** Selects a backend in Node (`auto`: native → wasm → cpu). */
+export function useNodeBackend(requested: BackendName): Promise<BackendChoice> {
+  // tfjs-node is never picked by `auto`: it must be asked for by name.
+  const candidates = requested === 'auto' ? nodeCandidates().filter((c) => c.name !== 'tensorflow') : nodeCandidates();
+  return useBackend(requested, candidates);
+}

@@ -1,0 +1,17 @@
+export { useNodeBackend, nodeCandidates, nativeCandidate, nodeWasmDir } from './backends.ts';
+export { loadPointsFile } from './points-file.ts';
+export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+export {
+  createRunDir,
+  writeRunConfig,
+  readRunConfig,
+  MetricsWriter,
+  readMetrics,
+  truncateMetrics,
+  writeCheckpoint,
+  listCheckpoints,
+  readCheckpoint,
+  latestCheckpoint,
+  RUN_FILES,
+} from './run-dir.ts';
+export { runTraining, type RunOptions, type RunResult } from './run.ts';

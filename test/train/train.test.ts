@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LOSS_NAMES } from '../../src/losses/index.ts';
+import type { Optimizer } from '../../src/optim/index.ts';
+import { Rng } from '../../src/tensor/rng.ts';
+import { buildSession, ganStep, sampleNoise, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { DivergenceError } from '../../src/errors.ts';
+import { selectTestBackend } from '../helpers/backend.ts';
+import { tinyConfig } from '../helpers/configs.ts';
+
+beforeAll(() => selectTestBackend('cpu'));
+
+/** Mean distance of 500 generated samples (fixed noise) from the data's single mode at (3, 0). */
+function distanceToMode(session: GanSession): number {
+  const pts = tf.tidy(() => session.G.apply(sampleNoise(session.noise, 500, new Rng(99)), { training: false }).arraySync() as number[][]);
+  return pts.reduce((sum, [x, y]) => sum + Math.hypot(x - 3, y), 0) / pts.length;
+}
+
+const withoutTime = ({ ms: _ms, ...rest }: StepRecord) => rest;
+const snapshot = (s: GanSession, who: 'G' | 'D') => s[who].params.map((p) => Array.from(p.variable.dataSync()));
+const noop: Optimizer = { name: 'noop', lr: 0, apply() {}, state: () => ({ tensors: new Map(), scalars: {} }), restore() {}, dispose() {} };
+
+describe('the GAN step', () => {
+  it.each(LOSS_NAMES)('%s moves G toward the data (distance to the mode halves in 400 steps)', (name) => {
+    const session = buildSession(tinyConfig({ loss: { name } }));
+    const before = distanceToMode(session);
+    for (let i = 0; i < 400; i++) ganStep(session);
+    const after = distanceToMode(session);
+    expect(before).toBeGreaterThan(2);
+    expect(after).toBeLessThan(before / 2);
+  });
+
+  it('D’s update never moves G’s weights, and G’s never moves D’s', () => {
+    const s = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, dStepsPerG: 3 }));
+    s.optimizers.g.dispose();
+    s.optimizers.g = noop;
+    const g0 = snapshot(s, 'G');
+    const d0 = snapshot(s, 'D');
+    ganStep(s);
+    expect(snapshot(s, 'G')).toEqual(g0);
+    expect(snapshot(s, 'D')).not.toEqual(d0);
+
+    const t = buildSession(tinyConfig({ loss: { name: 'non-saturating' } }));
+    t.optimizers.d = noop;
+    const tg0 = snapshot(t, 'G');
+    const td0 = snapshot(t, 'D');
+    ganStep(t);
+    expect(snapshot(t, 'D')).toEqual(td0);
+    expect(snapshot(t, 'G')).not.toEqual(tg0);
+  });
+
+  it.each(['non-saturating', 'wgan-gp', 'began'] as const)('%s: no tensor growth over 200 steps', (name) => {
+    const s = buildSession(tinyConfig({ loss: { name }, model: { d: { norm: 'batch', dropout: 0.1 } } }));
+    ganStep(s); // creates the optimizers' slots
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 200; i++) ganStep(s);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('is reproducible: the same seed gives the same records, another seed other ones', () => {
+    const run = (seed: number) => {
+      const s = buildSession(tinyConfig({ seed, loss: { name: 'dragan' }, model: { d: { dropout: 0.2 } } }));
+      return Array.from({ length: 5 }, () => withoutTime(ganStep(s)));
+    };
+    expect(run(3)).toEqual(run(3));
+    expect(run(3)).not.toEqual(run(4));
+  });
+
+  it('records what each step did', () => {
+    const s = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, dStepsPerG: 2 }));
+    const r = ganStep(s);
+    expect(r.step).toBe(1);
+    expect(s.optimizers.d.state().scalars.t).toBe(2);
+    expect(s.optimizers.g.state().scalars.t).toBe(1);
+    expect(r.dPenalty).toBeGreaterThan(0);
+    for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake', 'gradNormD', 'gradNormG', 'ms'] as const) expect(Number.isFinite(r[k])).toBe(true);
+    const ns = ganStep(buildSession(tinyConfig()));
+    expect(ns.dReal).toBeGreaterThan(0);
+    expect(ns.dReal).toBeLessThan(1); // a probability for logit losses
+  });
+
+  it('refuses a non-finite update before applying it', () => {
+    const s = buildSession(tinyConfig({ optim: { d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
+    let err: unknown;
+    let good: number[][] = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        good = snapshot(s, 'D');
+        ganStep(s);
+      }
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect((err as Error).message).toMatch(/training diverged at step \d+: [DG]'s .*= (NaN|Infinity|-Infinity)/);
+    // The offending update was not applied to D.
+    if ((err as Error).message.includes("D's")) expect(snapshot(s, 'D')).toEqual(good);
+  });
+});
