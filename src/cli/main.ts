@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerBench } from './bench.ts';
+import { registerInfo } from './info.ts';
 import { registerPresets } from './presets.ts';
 import { registerTrain } from './train.ts';
 
@@ -10,4 +12,6 @@ program
   .showHelpAfterError();
 registerTrain(program);
 registerPresets(program);
+registerBench(program);
+registerInfo(program);
 await program.parseAsync(process.argv);

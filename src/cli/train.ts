@@ -60,7 +60,7 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
     preset,
     files: flags.config.map(readConfigFile),
     sets: flags.set,
-    flags: flagConfig as Parameters<typeof resolveConfig>[0]['flags'],
+    flags: flagConfig,
   });
 }
 

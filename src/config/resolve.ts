@@ -4,8 +4,8 @@ import { parseOrThrow } from './errors.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
 import { runConfigSchema, type RunConfig } from './schema.ts';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+/** A parsed JSON/YAML object; its contents are checked by the schema, not here. */
+export type JsonObject = Record<string, unknown>;
 
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -52,13 +52,13 @@ export function parseSetting(setting: string): JsonObject {
   const path = setting.slice(0, eq).trim().split('.');
   if (path.some((p) => !/^[\w-]+$/.test(p))) throw new ConfigError(`--set ${setting}: '${setting.slice(0, eq)}' is not a dotted field path`);
   const raw = setting.slice(eq + 1);
-  let value: Json;
+  let value: unknown;
   try {
-    value = JSON.parse(raw) as Json;
+    value = JSON.parse(raw);
   } catch {
     value = raw;
   }
-  let out: Json = value;
+  let out: unknown = value;
   for (const key of [...path].reverse()) out = { [key]: out };
   return out as JsonObject;
 }
@@ -85,7 +85,7 @@ export function resolveConfig(sources: ConfigSources): RunConfig {
   if (sources.preset !== undefined) {
     const preset = PRESETS[sources.preset];
     if (!preset) throw new ConfigError(`invalid config:\n  preset: got "${sources.preset}"; allowed: ${PRESET_NAMES.join(', ')}`);
-    merged = mergeConfig(merged, preset.config as JsonObject);
+    merged = mergeConfig(merged, { ...preset.config });
   }
   for (const file of sources.files ?? []) merged = mergeConfig(merged, file);
   for (const setting of sources.sets ?? []) merged = mergeConfig(merged, parseSetting(setting));

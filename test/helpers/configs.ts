@@ -16,7 +16,7 @@ export function tinyConfig(over: Record<string, unknown> = {}): RunConfig {
         optim: { g: { name: 'adam', lr: 1e-3 }, d: { name: 'adam', lr: 1e-3 } },
         checkpointEvery: 1000,
       },
-      over as Record<string, never>,
+      over,
     ],
   });
 }

@@ -34,7 +34,7 @@ describe('optimizers (PyTorch conventions)', () => {
     const saved = a.state();
     const b = adam({ lr: 0.05 });
     b.restore({ tensors: new Map([...saved.tensors].map(([k, t]) => [k, t.clone()])), scalars: { ...saved.scalars } });
-    const q = createParam('w', 'kernel', p.variable.dataSync().slice(), [2]);
+    const q = createParam('w', 'kernel', Float32Array.from(p.variable.dataSync()), [2]);
     a.apply([p], [tf.tensor1d([1, 1])]);
     b.apply([q], [tf.tensor1d([1, 1])]);
     expect(Array.from(q.variable.dataSync())).toEqual(Array.from(p.variable.dataSync()));
