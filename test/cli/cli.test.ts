@@ -1,0 +1,88 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'saddlepoint.js');
+const small = ['--backend', 'cpu', '--set', 'batchSize=32', '--set', 'model.g.hidden=[16]', '--set', 'model.d.hidden=[16]'];
+const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+
+describe('saddlepoint CLI', () => {
+  it('train --json prints the summary as the last stdout line and leaves a run directory', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    const r = cli(['train', '--preset', 'ring8', '--loss', 'hinge', '--steps', '20', '--seed', '4', '--out', out, '--json', ...small]);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ status: 'done', steps: 20, backend: 'cpu', last: { kind: 'step', step: 20 } });
+    expect(summary.stepsPerSecond).toBeGreaterThan(0);
+    const config = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ seed: 4, steps: 20, loss: { name: 'hinge' }, batchSize: 32, _run: { backend: 'cpu' } });
+    expect(readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(20);
+    expect(r.stderr).toMatch(/saddlepoint train · data ring8 · loss hinge · seed 4 · 20 steps · backend cpu/);
+  });
+
+  it('--resume continues to a larger --steps', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    const first = JSON.parse(cli(['train', '--steps', '10', '--out', out, '--json', ...small]).stdout.trim().split('\n').pop()!);
+    const r = cli(['train', '--resume', first.runDir, '--steps', '15', '--backend', 'cpu', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ steps: 15, runDir: first.runDir });
+    expect(r.stderr).toMatch(/resuming at step 10/);
+  });
+
+  it.each([
+    [['train', '--loss', 'wgan'], /loss\.name: got "wgan"; allowed: .*"wgan-gp"/],
+    [['train', '--steps', 'ten'], /steps: got "ten"; expected an integer/],
+    [['train', '--set', 'model.d.act=swish'], /model\.d\.act: got "swish"/],
+    [['train', '--backend', 'gpu'], /backend: got "gpu"; allowed: "auto", "native", "wasm", "cpu"/],
+    [['train', '--resume', '/nonexistent/run'], /\/nonexistent\/run: no config\.json here/],
+  ])('refuses bad input before training: %j', (args, message) => {
+    const r = cli(args as string[]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/    at /); // a message, not a stack trace
+  });
+
+  it('refuses a config file that does not parse, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'loss: [unclosed\n');
+    const r = cli(['train', '--config', join(dir, 'bad.yaml')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml: cannot parse/);
+  });
+
+  it('Ctrl-C saves a checkpoint and exits with 130; the run resumes from it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    const child = spawn(process.execPath, [bin, 'train', '--steps', '100000', '--out', out, '--json', ...small], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    let scheduled = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // Interrupt once, when training is under way (a second Ctrl-C would quit without saving).
+      if (/run directory:/.test(stderr) && !scheduled) {
+        scheduled = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/stopped at step (\d+); checkpoint saved\. Resume with: npx saddlepoint train --resume/);
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(summary.status).toBe('stopped');
+    const step = Number(/stopped at step (\d+)/.exec(stderr)![1]);
+    expect(summary.steps).toBe(step);
+    const resumed = cli(['train', '--resume', summary.runDir, '--steps', String(step + 3), '--backend', 'cpu', '--json']);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resuming at step ${step}`));
+  });
+
+  it('presets lists presets and losses', () => {
+    const r = cli(['presets']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ring8 +8 Gaussians on a circle/);
+    expect(r.stdout).toMatch(/wgan-gp +WGAN-GP/);
+  });
+});
