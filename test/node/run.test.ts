@@ -61,6 +61,18 @@ describe('run directories', () => {
     await expect(runTraining({ resume: run.runDir })).rejects.toThrow(/not a saddlepoint checkpoint/);
   });
 
+  it('trains on the user’s own points from a CSV file, and refuses a broken one with its path', async () => {
+    const dir = tmp();
+    const rows = Array.from({ length: 50 }, (_, i) => `${(3 + 0.01 * Math.sin(i)).toFixed(4)},${(0.01 * Math.cos(i)).toFixed(4)}`);
+    writeFileSync(join(dir, 'pts.csv'), `x,y\n${rows.join('\n')}\n`);
+    const run = await runTraining({ config: tinyConfig({ data: { kind: 'points', path: join(dir, 'pts.csv') }, steps: 5 }), outRoot: dir });
+    expect(run.steps).toBe(5);
+    writeFileSync(join(dir, 'bad.csv'), 'x,y\n1,2\n3,oops\n');
+    await expect(runTraining({ config: tinyConfig({ data: { kind: 'points', path: join(dir, 'bad.csv') }, steps: 5 }), outRoot: dir })).rejects.toThrow(
+      /bad\.csv: line 3, column 2 is "oops", not a number/,
+    );
+  });
+
   it('refuses to resume a folder that is not a run', async () => {
     await expect(runTraining({ resume: tmp() })).rejects.toThrow(/no config\.json here: not a saddlepoint run directory/);
   });

@@ -1,0 +1,99 @@
+import type { Dataset } from '../data/dataset.ts';
+import { ring8 } from '../data/ring.ts';
+import { buildObjective } from '../losses/index.ts';
+import { activation, batchNorm, conv2d, convTranspose2d, dense, flatten, mlpLayers, reshape, sequential } from '../nn/index.ts';
+import { adam } from '../optim/index.ts';
+import { Rng } from '../tensor/rng.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import { runRngs, type GanSession } from '../train/session.ts';
+
+/** The benchmark models, exactly as the speed issue and `bench/torch_reference.py` define them. */
+export const BENCH_MODELS = ['mlp-gan', 'mlp-gan-gp', 'dcgan-mnist'] as const;
+export type BenchModel = (typeof BENCH_MODELS)[number];
+
+/**
+ * Uniform noise in [−1, 1] shaped like MNIST digits. Speed does not depend on pixel values,
+ * and the bench must run without any data set on disk.
+ */
+function imageNoise(shape: number[]): Dataset {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const sampleArray = (n: number, rng: Rng) => rng.uniformArray(n * size, -1, 1);
+  return { name: 'uniform-images', shape, sampleArray, sample: (n, rng) => tf.tensor(sampleArray(n, rng), [n, ...shape]) };
+}
+
+function mlpGan(loss: 'non-saturating' | 'wgan-gp', seed: number): GanSession {
+  const init = new Rng(seed).fork('init');
+  const G = sequential('G', [64], mlpLayers({ hidden: [512, 512, 512], out: 2, act: 'relu' }), init.fork('G'));
+  const D = sequential('D', [2], mlpLayers({ hidden: [512, 512, 512], out: 1, act: 'leakyRelu', alpha: 0.2 }), init.fork('D'));
+  const objective = buildObjective(loss === 'wgan-gp' ? { name: 'wgan-gp', lambda: 10, oneSided: false } : { name: 'non-saturating' });
+  return {
+    data: ring8(),
+    G,
+    D,
+    objective,
+    optimizers: { g: adam({ lr: 1e-4, beta1: 0.5, beta2: 0.999 }), d: adam({ lr: 1e-4, beta1: 0.5, beta2: 0.999 }) },
+    noise: { dim: 64, distribution: 'normal' },
+    batchSize: 512,
+    dStepsPerG: 1,
+    rngs: runRngs(seed),
+    step: 0,
+  };
+}
+
+function dcganMnist(seed: number): GanSession {
+  const init = new Rng(seed).fork('init');
+  const G = sequential(
+    'G',
+    [100],
+    [
+      dense(7 * 7 * 128, { init: 'dcgan' }),
+      batchNorm(),
+      activation('relu'),
+      reshape([7, 7, 128]),
+      convTranspose2d(64, { kernelSize: 4, strides: 2, init: 'dcgan' }),
+      batchNorm(),
+      activation('relu'),
+      convTranspose2d(1, { kernelSize: 4, strides: 2, init: 'dcgan' }),
+      activation('tanh'),
+    ],
+    init.fork('G'),
+  );
+  const D = sequential(
+    'D',
+    [28, 28, 1],
+    [
+      conv2d(64, { kernelSize: 4, strides: 2, init: 'dcgan' }),
+      activation('leakyRelu', 0.2),
+      conv2d(128, { kernelSize: 4, strides: 2, init: 'dcgan' }),
+      batchNorm(),
+      activation('leakyRelu', 0.2),
+      flatten(),
+      dense(1, { init: 'dcgan' }),
+    ],
+    init.fork('D'),
+  );
+  return {
+    data: imageNoise([28, 28, 1]),
+    G,
+    D,
+    objective: buildObjective({ name: 'non-saturating' }),
+    optimizers: { g: adam({ lr: 2e-4, beta1: 0.5 }), d: adam({ lr: 2e-4, beta1: 0.5 }) },
+    noise: { dim: 100, distribution: 'normal' },
+    batchSize: 64,
+    dStepsPerG: 1,
+    rngs: runRngs(seed),
+    step: 0,
+  };
+}
+
+/** Builds a benchmark model's session. */
+export function benchSession(model: BenchModel, seed = 0): GanSession {
+  switch (model) {
+    case 'mlp-gan':
+      return mlpGan('non-saturating', seed);
+    case 'mlp-gan-gp':
+      return mlpGan('wgan-gp', seed);
+    case 'dcgan-mnist':
+      return dcganMnist(seed);
+  }
+}

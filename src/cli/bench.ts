@@ -1,0 +1,89 @@
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Command } from 'commander';
+import { BENCH_MODELS, type BenchModel } from '../bench/models.ts';
+import { ConfigError } from '../errors.ts';
+import { benchModel, profileModel, type BenchRow } from '../node/bench.ts';
+import { useNodeBackend } from '../node/backends.ts';
+import { findTorch, torchStepsPerSecond } from '../node/torch-reference.ts';
+import type { BackendName } from '../tensor/backend.ts';
+import { exitWithError } from './errors.ts';
+
+interface BenchFlags {
+  model: string;
+  backend: string;
+  steps?: string;
+  seconds: string;
+  vsTorch?: boolean;
+  profile?: boolean;
+  json?: boolean;
+}
+
+const BENCH_BACKENDS = ['native', 'wasm', 'cpu'] as const;
+
+function pick<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  if (value === 'all') return [...allowed];
+  const chosen = value.split(',') as T[];
+  for (const v of chosen) {
+    if (!allowed.includes(v)) throw new ConfigError(`${flag}: got "${v}"; allowed: ${[...allowed, 'all'].join(', ')}`);
+  }
+  return chosen;
+}
+
+async function bench(flags: BenchFlags): Promise<void> {
+  const models = pick('--model', flags.model, BENCH_MODELS);
+  const backends = pick('--backend', flags.backend, [...BENCH_BACKENDS, 'auto'] as const);
+  const steps = flags.steps === undefined ? undefined : Number(flags.steps);
+  if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new ConfigError(`--steps: got "${flags.steps}"; expected a positive integer`);
+  const seconds = Number(flags.seconds);
+  const threads = Math.min(2, availableParallelism());
+  const torch = flags.vsTorch ? findTorch() : undefined;
+  if (torch && 'reason' in torch) process.stderr.write(`--vs-torch skipped: ${torch.reason}\n`);
+  const torchRates = new Map<BenchModel, number>();
+  const rows: BenchRow[] = [];
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+  for (const backend of backends) {
+    let choice;
+    try {
+      choice = await useNodeBackend(backend as BackendName);
+    } catch (err) {
+      log(`${backend}: unavailable (${err instanceof Error ? err.message : String(err)})`);
+      continue;
+    }
+    for (const model of models) {
+      if (flags.profile) {
+        const top = await profileModel(model);
+        log(`\nprofile ${model} on ${tf.getBackend()} (ms per step by kernel):`);
+        for (const k of top.slice(0, 12)) log(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(2).padStart(9)} ms  ${(k.share * 100).toFixed(1).padStart(5)} %  ${k.calls.toFixed(0)} calls`);
+        continue;
+      }
+      const row = benchModel(model, { steps, windowSeconds: seconds });
+      if (torch && 'python' in torch) {
+        if (!torchRates.has(model)) torchRates.set(model, torchStepsPerSecond(torch.python, model, threads, seconds));
+        row.torchStepsPerSecond = torchRates.get(model);
+        row.ratio = row.stepsPerSecond / row.torchStepsPerSecond!;
+      }
+      rows.push(row);
+      log(
+        `${model.padEnd(12)} ${choice.name.padEnd(7)} ${row.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${row.msPerStep.toFixed(1).padStart(8)} ms/step  RSS ${row.peakRssMB.toFixed(0)} MB  tensors +${row.tensorGrowth}` +
+          (row.ratio !== undefined ? `  torch ${row.torchStepsPerSecond!.toFixed(2)} steps/s  ratio = ${row.ratio.toFixed(2)}` : ''),
+      );
+    }
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify({ threads, rows })}\n`);
+}
+
+/** Registers `saddlepoint bench`. */
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('time full GAN steps of the reference models on each backend (and against PyTorch)')
+    .option('--model <name>', `${BENCH_MODELS.join(', ')} or all`, 'mlp-gan')
+    .option('--backend <name>', `${BENCH_BACKENDS.join(', ')}, auto or all`, 'auto')
+    .option('--steps <n>', 'steps per timed window (default: windows of --seconds)')
+    .option('--seconds <s>', 'minimum seconds per timed window', '2')
+    .option('--vs-torch', 'also time bench/torch_reference.py (same models, same threads) and print the ratio')
+    .option('--profile', 'print the kernels that take the time instead of timing')
+    .option('--json', 'print { rows: [...] } as the last line of stdout')
+    .action((flags: BenchFlags) => bench(flags).catch(exitWithError));
+}
