@@ -1,4 +1,4 @@
-export { type StepRecord, FINITE_FIELDS } from './records.ts';
+export { type StepRecord, type EvalRecord, type SampleSnapshot, FINITE_FIELDS } from './records.ts';
 export { type GanSession, type RunRngs, type NoiseSpec, runRngs, rngStates, sampleNoise, trainingContext } from './session.ts';
 export { ganStep } from './gan-step.ts';
 export { trainLoop, type TrainHooks, type TrainOptions, type TrainOutcome } from './loop.ts';

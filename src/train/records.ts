@@ -27,3 +27,51 @@ export interface StepRecord {
 
 /** Record fields that must be finite, or the run has diverged. */
 export const FINITE_FIELDS = ['dLoss', 'gLoss', 'gradNormD', 'gradNormG'] as const satisfies readonly (keyof StepRecord)[];
+
+/**
+ * Measured quality at one step: one `{"kind":"eval"}` line of `metrics.jsonl`, written by the
+ * evaluator every `evalEvery` steps on a fixed-seed batch of generated samples. Fields are present
+ * where the dataset supports them (mode metrics need known modes; `w1` is exact in 1-D).
+ */
+export interface EvalRecord {
+  kind: 'eval';
+  step: number;
+  /** Generated samples scored. */
+  samples: number;
+  /** Modes captured / modes the data has. */
+  modes?: number;
+  modesTotal?: number;
+  /** Share of generated samples within 3σ of some mode. */
+  highQuality?: number;
+  /** KL(generated mode histogram ‖ true mode weights), as PacGAN reports it. */
+  reverseKL?: number;
+  /** Histogram/grid estimates between real and generated samples (nats). */
+  kl?: number;
+  reverseKl?: number;
+  js?: number;
+  /** Wasserstein-1: exact in 1-D, sliced otherwise. */
+  w1?: number;
+  mmd?: number;
+  /** D's accuracy on held-out real vs generated samples (logit losses). */
+  dAccuracy?: number;
+  /** Mean D output on held-out real / generated samples (same units as StepRecord). */
+  dReal?: number;
+  dFake?: number;
+  /** Mean critic value on real minus on generated (Wasserstein-type losses). */
+  criticGap?: number;
+  /** Wall-clock milliseconds the evaluation took. */
+  ms: number;
+}
+
+/**
+ * What the evaluator saves for plots at an evaluation step (`samples/<step>.json`): real and
+ * generated samples, and D's output over a grid covering them (GAN Lab's decision surface).
+ */
+export interface SampleSnapshot {
+  step: number;
+  dim: number;
+  real: number[][];
+  fake: number[][];
+  /** 1-D: D over `x`; 2-D: D over the `x` × `y` grid, `d[i][j]` at (x[j], y[i]). */
+  surface?: { x: number[]; y?: number[]; d: number[] | number[][]; output: 'logit' | 'score' | 'energy' };
+}
