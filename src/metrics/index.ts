@@ -1,0 +1,21 @@
+/**
+ * Measured quality: pure functions on sample arrays, with no tfjs and no Node imports, so the
+ * evaluator, the CLI and the browser all compute the same numbers. This file is the folder's only
+ * public door.
+ */
+export { toPoints, toRows, pointCount, type Points } from './points.ts';
+export { modeMetrics, type ModeMetrics, type ModeMetricsOptions } from './modes.ts';
+export { histogram, histogram2d, sharedRange, type Range } from './histogram.ts';
+export {
+  klDivergence,
+  jsDivergence,
+  smoothedDistribution,
+  histogramDivergences,
+  gridDivergences,
+  type Divergences,
+  type HistogramDivergenceOptions,
+  type GridDivergenceOptions,
+} from './divergence.ts';
+export { wasserstein1d, slicedWasserstein, randomDirections, type SlicedWassersteinOptions } from './wasserstein.ts';
+export { mmd2, medianBandwidth, type MmdOptions } from './mmd.ts';
+export { discriminatorAccuracy, criticGap, type DiscriminatorAccuracy } from './discriminator.ts';
