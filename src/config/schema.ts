@@ -96,6 +96,15 @@ export const runConfigSchema = z.strictObject({
     })
     .prefault({}),
   checkpointEvery: positiveInt.default(500),
+  /** Measured quality: every `every` steps on `samples` generated points (0 turns it off). */
+  eval: z
+    .strictObject({
+      every: z.int().min(0).default(250),
+      samples: positiveInt.default(2500),
+      /** Save real/generated samples and D's surface for plots at each evaluation. */
+      snapshots: z.boolean().default(true),
+    })
+    .prefault({}),
   /** How many most recent checkpoints to keep on disk. */
   keepCheckpoints: positiveInt.default(3),
 });

@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config/schema.ts';
 import { CheckpointError } from '../errors.ts';
 import { MANIFEST_FILE, WEIGHTS_FILE, validateCheckpoint, type EncodedCheckpoint } from '../train/checkpoint.ts';
-import type { StepRecord } from '../train/records.ts';
+import type { EvalRecord, StepRecord } from '../train/records.ts';
 import { tempPath, writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 
 /** File names inside a run directory. */
-export const RUN_FILES = { config: 'config.json', metrics: 'metrics.jsonl', checkpoints: 'checkpoints', run: 'run.json' } as const;
+export const RUN_FILES = { config: 'config.json', metrics: 'metrics.jsonl', checkpoints: 'checkpoints', samples: 'samples' } as const;
 
 /** Creates `root/<date>-<label>-s<seed>[-n]`, a new, empty run directory. */
 export function createRunDir(root: string, config: RunConfig, label: string): string {
@@ -46,7 +46,7 @@ export class MetricsWriter {
     this.fd = openSync(path, 'a');
   }
 
-  write(record: StepRecord | Record<string, unknown>): void {
+  write(record: StepRecord | EvalRecord | Record<string, unknown>): void {
     writeSync(this.fd, `${JSON.stringify(record)}\n`);
   }
 

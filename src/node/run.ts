@@ -4,8 +4,10 @@ import { runConfigSchema, type RunConfig } from '../config/schema.ts';
 import { DivergenceError } from '../errors.ts';
 import { buildSession } from '../train/build.ts';
 import { encodeCheckpoint, restoreCheckpoint } from '../train/checkpoint.ts';
+import { evaluate } from '../train/evaluator.ts';
 import { trainLoop, type TrainOutcome } from '../train/loop.ts';
-import type { StepRecord } from '../train/records.ts';
+import type { EvalRecord, StepRecord } from '../train/records.ts';
+import { writeJsonAtomic } from './atomic.ts';
 import type { GanSession } from '../train/session.ts';
 import { loadPointsFile } from './points-file.ts';
 import {
@@ -32,6 +34,7 @@ export type RunOptions = {
   until?: number;
   onStart?(info: { runDir: string; config: RunConfig; startStep: number; session: GanSession }): void;
   onRecord?(record: StepRecord): void;
+  onEval?(record: EvalRecord): void;
   onCheckpoint?(path: string): void;
   shouldStop?(): boolean;
 } & ({ config: RunConfig; resume?: undefined } | { resume: string; config?: undefined });
@@ -83,11 +86,17 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   try {
     const outcome = await trainLoop(
       session,
-      { until: config.steps, checkpointEvery: config.checkpointEvery },
+      { until: config.steps, checkpointEvery: config.checkpointEvery, evalEvery: config.eval.every },
       {
         onRecord(record) {
           metrics.write(record);
           options.onRecord?.(record);
+        },
+        onEval(s) {
+          const { record, snapshot } = evaluate(s, { samples: config.eval.samples, seed: config.seed });
+          if (config.eval.snapshots) writeJsonAtomic(join(runDir, RUN_FILES.samples, `${s.step}.json`), snapshot);
+          metrics.write(record);
+          options.onEval?.(record);
         },
         onCheckpoint: save,
         shouldStop: options.shouldStop,

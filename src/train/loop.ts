@@ -6,6 +6,8 @@ import type { GanSession } from './session.ts';
 export interface TrainHooks {
   /** Every step's record (metrics file, progress bar, live stream). */
   onRecord?(record: StepRecord): void;
+  /** Measures the session as it is now (every `evalEvery` steps and at the end). */
+  onEval?(session: GanSession): Promise<void> | void;
   /** Saves a checkpoint of the session as it is now. */
   onCheckpoint?(session: GanSession): Promise<void> | void;
   /** Polled between steps; true stops the loop after a checkpoint (Ctrl-C). */
@@ -18,6 +20,8 @@ export interface TrainOptions {
   until: number;
   /** Checkpoint every this many steps (and always at the end or on stop). */
   checkpointEvery: number;
+  /** Evaluate every this many steps and at the end; 0 never. */
+  evalEvery?: number;
   /** Yield to the event loop at least this often (ms), so signals and UIs are served. */
   yieldEveryMs?: number;
 }
@@ -37,15 +41,22 @@ export interface TrainOutcome {
  * as {@link DivergenceError} without writing a checkpoint, so the last good one stays on disk.
  */
 export async function trainLoop(session: GanSession, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
-  const { until, checkpointEvery, yieldEveryMs = 100 } = options;
+  const { until, checkpointEvery, evalEvery = 0, yieldEveryMs = 100 } = options;
   const t0 = performance.now();
   const startStep = session.step;
   let last: StepRecord | undefined;
   let lastYield = t0;
   let lastCheckpoint = session.step;
+  let lastEval = session.step;
+  const evaluate = async () => {
+    if (evalEvery > 0 && lastEval !== session.step) await hooks.onEval?.(session);
+    lastEval = session.step;
+  };
   while (session.step < until) {
     last = ganStep(session);
     hooks.onRecord?.(last);
+    // Evaluate before checkpointing, so a run resumed from this checkpoint does not repeat it.
+    if (evalEvery > 0 && session.step % evalEvery === 0) await evaluate();
     if (session.step % checkpointEvery === 0) {
       await hooks.onCheckpoint?.(session);
       lastCheckpoint = session.step;
@@ -56,10 +67,12 @@ export async function trainLoop(session: GanSession, options: TrainOptions, hook
       lastYield = performance.now();
     }
     if (hooks.shouldStop?.()) {
+      // No extra evaluation here: a stopped-and-resumed run keeps exactly the records of one that never stopped.
       if (lastCheckpoint !== session.step) await hooks.onCheckpoint?.(session);
       return { status: 'stopped', last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000 };
     }
   }
+  await evaluate();
   if (lastCheckpoint !== session.step) await hooks.onCheckpoint?.(session);
   return { status: 'done', last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000 };
 }

@@ -18,7 +18,9 @@ describe('saddlepoint CLI', () => {
     expect(summary.stepsPerSecond).toBeGreaterThan(0);
     const config = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ seed: 4, steps: 20, loss: { name: 'hinge' }, batchSize: 32, _run: { backend: 'cpu' } });
-    expect(readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(20);
+    const records = readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.kind === 'step')).toHaveLength(20);
+    expect(records.filter((r) => r.kind === 'eval').map((r) => r.step)).toEqual([20]);
     expect(r.stderr).toMatch(/saddlepoint train · data ring8 · loss hinge · seed 4 · 20 steps · backend cpu/);
   });
 

@@ -17,7 +17,7 @@ describe('run directories', () => {
     ['wgan-gp (penalty randomness)', { loss: { name: 'wgan-gp' } }],
     ['BEGAN with batch norm and dropout (loss state, buffers, dropout stream)', { loss: { name: 'began' }, model: { d: { norm: 'batch', dropout: 0.1 }, g: { norm: 'batch' } } }],
   ])('%s: a run resumed from step N equals one that never stopped', async (_name, over) => {
-    const config = tinyConfig({ ...over, steps: 40, checkpointEvery: 20 });
+    const config = tinyConfig({ ...over, steps: 40, checkpointEvery: 20, eval: { every: 15, samples: 200 } });
     const whole = await runTraining({ config, outRoot: tmp() });
     let calls = 0;
     const first = await runTraining({ config, outRoot: tmp(), shouldStop: () => ++calls >= 20 });
@@ -27,7 +27,8 @@ describe('run directories', () => {
     expect(resumed.steps).toBe(40);
     const a = steps(whole.runDir);
     const b = steps(resumed.runDir);
-    expect(b.length).toBe(40);
+    expect(b.filter((r) => r.kind === 'step').length).toBe(40);
+    expect(b.filter((r) => r.kind === 'eval').map((r) => r.step)).toEqual([15, 30, 40]);
     expect(b.slice(20)).toEqual(a.slice(20));
     expect(b).toEqual(a);
   });

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { criticGap, discriminatorAccuracy } from '../metrics/discriminator.ts';
+import { gridDivergences, histogramDivergences } from '../metrics/divergence.ts';
+import { mmd2 } from '../metrics/mmd.ts';
+import { modeMetrics } from '../metrics/modes.ts';
+import { toRows, type Points } from '../metrics/points.ts';
+import { slicedWasserstein, wasserstein1d } from '../metrics/wasserstein.ts';
+import { Rng } from '../tensor/rng.ts';
+import type { EvalRecord, SampleSnapshot } from './records.ts';
+import { sampleNoise, type GanSession } from './session.ts';
+
+/** How the evaluator measures. */
+export interface EvalOptions {
+  /** Generated (and held-out real) samples scored; 2,500 is the PacGAN protocol for 2-D. */
+  samples: number;
+  /** Seed of the fixed evaluation noise and held-out real batch (independent of training). */
+  seed: number;
+  /** Points kept per set in the snapshot for plots. */
+  snapshotPoints?: number;
+  /** Side of the grid D's decision surface is evaluated on (2-D), or its length (1-D, ×4). */
+  surfaceResolution?: number;
+}
+
+/** MMD is O(n²): it is computed on at most this many points per set. */
+const MMD_POINTS = 1000;
+
+function generate(session: GanSession, n: number, rng: Rng): Float32Array {
+  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false }).dataSync() as Float32Array);
+}
+
+function dOutputs(session: GanSession, x: Float32Array, dim: number): Float32Array {
+  return tf.tidy(() => {
+    const out = session.D.apply(tf.tensor2d(x, [x.length / dim, dim]), { training: false });
+    return tf.reshape(out, [-1]).dataSync() as Float32Array;
+  });
+}
+
+const subset = (p: Points, n: number): Points => ({ data: p.data.subarray(0, Math.min(p.data.length, n * p.dim)), dim: p.dim });
+function mean(xs: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) sum += xs[i];
+  return sum / xs.length;
+}
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** A range covering most of both sets, widened a little, so outliers do not flatten the surface. */
+function surfaceRange(a: Float32Array, b: Float32Array, dim: number, axis: number): [number, number] {
+  const values: number[] = [];
+  for (const set of [a, b]) for (let i = axis; i < set.length; i += dim) values.push(set[i]);
+  values.sort((x, y) => x - y);
+  const lo = values[Math.floor(values.length * 0.005)];
+  const hi = values[Math.ceil(values.length * 0.995) - 1];
+  const pad = 0.15 * (hi - lo || 1);
+  return [lo - pad, hi + pad];
+}
+
+function linspace(lo: number, hi: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+}
+
+function surface(session: GanSession, real: Float32Array, fake: Float32Array, dim: number, resolution: number): SampleSnapshot['surface'] {
+  const output = session.objective.loss.output;
+  const report = (v: number) => (output === 'logit' ? sigmoid(v) : v);
+  if (dim === 1) {
+    const [lo, hi] = surfaceRange(real, fake, 1, 0);
+    const x = linspace(lo, hi, resolution * 4);
+    return { x, d: Array.from(dOutputs(session, Float32Array.from(x), 1), report), output };
+  }
+  if (dim !== 2) return undefined;
+  const [x0, x1] = surfaceRange(real, fake, 2, 0);
+  const [y0, y1] = surfaceRange(real, fake, 2, 1);
+  const x = linspace(x0, x1, resolution);
+  const y = linspace(y0, y1, resolution);
+  const grid = new Float32Array(resolution * resolution * 2);
+  y.forEach((yi, i) => x.forEach((xj, j) => grid.set([xj, yi], (i * resolution + j) * 2)));
+  const values = dOutputs(session, grid, 2);
+  const d = y.map((_, i) => Array.from(values.subarray(i * resolution, (i + 1) * resolution), report));
+  return { x, y, d, output };
+}
+
+/**
+ * Measures the generator as it is now: mode coverage (datasets with known modes), divergences
+ * and W1 against held-out real samples, MMD, and D's health on both. Uses its own fixed-seed noise
+ * and real batch, so evaluating never disturbs the training streams (resume stays exact) and
+ * successive evaluations differ only by what G learned.
+ */
+export function evaluate(session: GanSession, options: EvalOptions): { record: EvalRecord; snapshot: SampleSnapshot } {
+  const t0 = performance.now();
+  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60 } = options;
+  const dim = session.data.shape.reduce((a, b) => a * b, 1);
+  const root = new Rng(seed).fork('eval');
+  const fakeData = generate(session, n, root.fork('noise'));
+  const realData = session.data.sampleArray(n, root.fork('real'));
+  const fake: Points = { data: fakeData, dim };
+  const real: Points = { data: realData, dim };
+  const record: EvalRecord = { kind: 'eval', step: session.step, samples: n, ms: 0 };
+
+  if (session.data.modes) {
+    const m = modeMetrics(fake, session.data.modes);
+    Object.assign(record, { modes: m.modes, modesTotal: m.modesTotal, highQuality: m.highQuality, reverseKL: m.reverseKL });
+  }
+  if (dim === 1) {
+    const h = histogramDivergences(realData, fakeData);
+    Object.assign(record, { kl: h.kl, reverseKl: h.reverseKL, js: h.js, w1: wasserstein1d(realData, fakeData) });
+  } else {
+    if (dim === 2) {
+      const g = gridDivergences(real, fake);
+      Object.assign(record, { kl: g.kl, reverseKl: g.reverseKL, js: g.js });
+    }
+    record.w1 = slicedWasserstein(real, fake, { rng: root.fork('directions'), projections: 100 });
+  }
+  record.mmd = mmd2(subset(real, MMD_POINTS), subset(fake, MMD_POINTS));
+
+  const output = session.objective.loss.output;
+  const dReal = dOutputs(session, realData, dim);
+  const dFake = dOutputs(session, fakeData, dim);
+  if (output === 'logit') {
+    record.dAccuracy = discriminatorAccuracy(dReal, dFake, 0).overall;
+    record.dReal = mean(Array.from(dReal, sigmoid));
+    record.dFake = mean(Array.from(dFake, sigmoid));
+  } else {
+    record.dReal = mean(dReal);
+    record.dFake = mean(dFake);
+    // For BEGAN's energies lower means "more real"; the gap keeps the sign of the raw outputs.
+    record.criticGap = criticGap(dReal, dFake);
+  }
+
+  const keep = Math.min(snapshotPoints, n);
+  const snapshot: SampleSnapshot = {
+    step: session.step,
+    dim,
+    real: toRows(subset(real, keep)),
+    fake: toRows(subset(fake, keep)),
+    surface: surface(session, realData, fakeData, dim, surfaceResolution),
+  };
+  record.ms = performance.now() - t0;
+  return { record, snapshot };
+}
