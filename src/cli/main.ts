@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBench } from './bench.ts';
+import { registerEval } from './eval.ts';
 import { registerInfo } from './info.ts';
 import { registerPresets } from './presets.ts';
 import { registerTrain } from './train.ts';
@@ -12,6 +13,7 @@ program
   .showHelpAfterError();
 registerTrain(program);
 registerPresets(program);
+registerEval(program);
 registerBench(program);
 registerInfo(program);
 await program.parseAsync(process.argv);

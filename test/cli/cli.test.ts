@@ -81,6 +81,20 @@ describe('saddlepoint CLI', () => {
     expect(resumed.stderr).toMatch(new RegExp(`resuming at step ${step}`));
   });
 
+  it('eval recomputes from a checkpoint exactly what training measured at that step', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    const run = JSON.parse(cli(['train', '--steps', '12', '--out', out, '--json', '--set', 'eval.samples=300', ...small]).stdout.trim().split('\n').pop()!);
+    const r = cli(['eval', run.runDir, '--backend', 'cpu', '--json']);
+    expect(r.status).toBe(0);
+    const fields = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    const logged = readFileSync(join(run.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.kind === 'eval');
+    const { ms: _a, kind: _k, ...expected } = logged;
+    const { ms: _b, ...got } = fields;
+    expect(got).toEqual(expected);
+    expect(got).toMatchObject({ step: 12, modesTotal: 8, samples: 300 });
+    expect(cli(['eval', run.runDir, '--checkpoint', '7', '--backend', 'cpu']).stderr).toMatch(/no checkpoint at step 7; available: 12/);
+  });
+
   it('presets lists presets and losses', () => {
     const r = cli(['presets']);
     expect(r.status).toBe(0);
