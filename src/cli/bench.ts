@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { BENCH_MODELS, type BenchModel } from '../bench/models.ts';
 import { ConfigError } from '../errors.ts';
-import { benchModel, profileModel, type BenchRow } from '../node/bench.ts';
+import { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } from '../node/bench.ts';
 import { useNodeBackend } from '../node/backends.ts';
 import { findTorch, torchStepsPerSecond } from '../node/torch-reference.ts';
 import type { BackendName } from '../tensor/backend.ts';
@@ -16,6 +16,7 @@ interface BenchFlags {
   seconds: string;
   vsTorch?: boolean;
   profile?: boolean;
+  soak?: string;
   json?: boolean;
 }
 
@@ -41,6 +42,9 @@ async function bench(flags: BenchFlags): Promise<void> {
   if (torch && 'reason' in torch) process.stderr.write(`--vs-torch skipped: ${torch.reason}\n`);
   const torchRates = new Map<BenchModel, number>();
   const rows: BenchRow[] = [];
+  const soaks: SoakResult[] = [];
+  const soakSteps = flags.soak === undefined ? undefined : Number(flags.soak);
+  if (soakSteps !== undefined && !(Number.isInteger(soakSteps) && soakSteps > 0)) throw new ConfigError(`--soak: got "${flags.soak}"; expected a positive integer`);
   const log = (text: string) => process.stderr.write(`${text}\n`);
   for (const backend of backends) {
     let choice;
@@ -57,6 +61,14 @@ async function bench(flags: BenchFlags): Promise<void> {
         for (const k of top.slice(0, 12)) log(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(2).padStart(9)} ms  ${(k.share * 100).toFixed(1).padStart(5)} %  ${k.calls.toFixed(0)} calls`);
         continue;
       }
+      if (soakSteps !== undefined) {
+        const soak = soakModel(model, soakSteps, (i, mb) => log(`  ${model} ${choice.name} step ${i}: RSS ${mb.toFixed(0)} MB`));
+        soaks.push(soak);
+        log(
+          `${model.padEnd(12)} ${choice.name.padEnd(7)} ${soak.steps} steps: RSS ${soak.rssStartMB.toFixed(0)} → ${soak.rssEndMB.toFixed(0)} MB (${(soak.rssDrift * 100).toFixed(1)} %), tensors +${soak.tensorGrowth}`,
+        );
+        continue;
+      }
       const row = benchModel(model, { steps, windowSeconds: seconds });
       if (torch && 'python' in torch) {
         if (!torchRates.has(model)) torchRates.set(model, torchStepsPerSecond(torch.python, model, threads, seconds));
@@ -70,7 +82,7 @@ async function bench(flags: BenchFlags): Promise<void> {
       );
     }
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify({ threads, rows })}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify(soakSteps === undefined ? { threads, rows } : { threads, soaks })}\n`);
 }
 
 /** Registers `saddlepoint bench`. */
@@ -84,6 +96,7 @@ export function registerBench(program: Command): void {
     .option('--seconds <s>', 'minimum seconds per timed window', '2')
     .option('--vs-torch', 'also time bench/torch_reference.py (same models, same threads) and print the ratio')
     .option('--profile', 'print the kernels that take the time instead of timing')
+    .option('--soak <steps>', 'run this many steps and report RSS drift and tensor growth instead of timing')
     .option('--json', 'print { rows: [...] } as the last line of stdout')
     .action((flags: BenchFlags) => bench(flags).catch(exitWithError));
 }

@@ -93,3 +93,38 @@ export async function profileModel(model: BenchModel, steps = 3): Promise<{ kern
     session.optimizers.d.dispose();
   }
 }
+
+/** Memory over a long run: RSS after warm-up vs at the end, and tensors alive. */
+export interface SoakResult {
+  model: BenchModel;
+  backend: string;
+  steps: number;
+  rssStartMB: number;
+  rssEndMB: number;
+  /** (end − start) / start. */
+  rssDrift: number;
+  tensorGrowth: number;
+}
+
+/** Runs `steps` GAN steps and reports whether memory stays flat (the speed issue's ±5 % target). */
+export function soakModel(model: BenchModel, steps: number, onProgress?: (step: number, rssMB: number) => void): SoakResult {
+  const session = benchSession(model);
+  const rss = () => process.memoryUsage().rss / 2 ** 20;
+  try {
+    const warmup = Math.min(50, Math.max(1, Math.floor(steps / 20)));
+    for (let i = 0; i < warmup; i++) ganStep(session);
+    const tensors = tf.memory().numTensors;
+    const rssStartMB = rss();
+    for (let i = 1; i <= steps; i++) {
+      ganStep(session);
+      if (onProgress && i % Math.max(1, Math.floor(steps / 10)) === 0) onProgress(i, rss());
+    }
+    const rssEndMB = rss();
+    return { model, backend: tf.getBackend(), steps, rssStartMB, rssEndMB, rssDrift: (rssEndMB - rssStartMB) / rssStartMB, tensorGrowth: tf.memory().numTensors - tensors };
+  } finally {
+    disposeModule(session.G);
+    disposeModule(session.D);
+    session.optimizers.g.dispose();
+    session.optimizers.d.dispose();
+  }
+}
