@@ -7,6 +7,7 @@ import { buildSession, ganStep, sampleNoise, type GanSession, type StepRecord } 
 import { DivergenceError } from '../../src/errors.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
+import { runSteps } from '../helpers/steps.ts';
 
 beforeAll(() => selectTestBackend('cpu'));
 
@@ -21,10 +22,10 @@ const snapshot = (s: GanSession, who: 'G' | 'D') => s[who].params.map((p) => Arr
 const noop: Optimizer = { name: 'noop', lr: 0, apply() {}, state: () => ({ tensors: new Map(), scalars: {} }), restore() {}, dispose() {} };
 
 describe('the GAN step', () => {
-  it.each(LOSS_NAMES)('%s moves G toward the data (distance to the mode halves in 400 steps)', (name) => {
+  it.each(LOSS_NAMES)('%s moves G toward the data (distance to the mode halves in 400 steps)', async (name) => {
     const session = buildSession(tinyConfig({ loss: { name } }));
     const before = distanceToMode(session);
-    for (let i = 0; i < 400; i++) ganStep(session);
+    await runSteps(session, 400);
     const after = distanceToMode(session);
     expect(before).toBeGreaterThan(2);
     expect(after).toBeLessThan(before / 2);
@@ -49,11 +50,11 @@ describe('the GAN step', () => {
     expect(snapshot(t, 'G')).not.toEqual(tg0);
   });
 
-  it.each(['non-saturating', 'wgan-gp', 'began'] as const)('%s: no tensor growth over 200 steps', (name) => {
+  it.each(['non-saturating', 'wgan-gp', 'began'] as const)('%s: no tensor growth over 200 steps', async (name) => {
     const s = buildSession(tinyConfig({ loss: { name }, model: { d: { norm: 'batch', dropout: 0.1 } } }));
     ganStep(s); // creates the optimizers' slots
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 200; i++) ganStep(s);
+    await runSteps(s, 200);
     expect(tf.memory().numTensors).toBe(before);
   });
 
