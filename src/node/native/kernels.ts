@@ -6,6 +6,7 @@ import { leakyReluConfig, reluConfig, selectConfig, sqrtConfig, stepConfig } fro
 import { addConfig, greaterConfig, multiplyConfig, realDivConfig, subConfig } from './binary.ts';
 import { batchMatMulConfig, fusedMatMulConfig } from './matmul.ts';
 import { sumConfig } from './reduce.ts';
+import { negConfig, tileConfig } from './tile.ts';
 
 /** Kernels the `native` backend runs on OpenBLAS instead of the cpu backend's JavaScript loops. */
 export const BLAS_KERNELS: readonly tf.KernelConfig[] = [
@@ -33,6 +34,8 @@ export const LOOP_KERNELS: readonly tf.KernelConfig[] = [
   sqrtConfig,
   selectConfig,
   sumConfig,
+  tileConfig,
+  negConfig,
 ];
 
 /** Every kernel the `native` backend implements itself rather than borrowing from cpu. */

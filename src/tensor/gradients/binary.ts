@@ -58,7 +58,8 @@ const add: tf.GradConfig = {
 const sub: tf.GradConfig = {
   kernelName: tf.Sub,
   inputsToSave: ['a', 'b'],
-  gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(single(dy), a.shape), b: () => reduceTo(tf.neg(single(dy)), b.shape) }),
+  // Reduce before negating: for a broadcast b (a bias, a mean) the negation then touches only b's elements.
+  gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(single(dy), a.shape), b: () => tf.neg(reduceTo(single(dy), b.shape)) }),
 };
 
 const addN: tf.GradConfig = {

@@ -85,7 +85,7 @@ describe('registration', () => {
     expect(NATIVE_KERNELS.map((k) => k.kernelName).sort()).toEqual(
       [
         ...['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
-        ...['Add', 'Sub', 'Multiply', 'RealDiv', 'Greater', 'Relu', 'LeakyRelu', 'Step', 'Sqrt', 'Select', 'Sum'],
+        ...['Add', 'Sub', 'Multiply', 'RealDiv', 'Greater', 'Relu', 'LeakyRelu', 'Step', 'Sqrt', 'Select', 'Sum', 'Tile', 'Neg'],
       ].sort(),
     );
   });
@@ -408,6 +408,34 @@ describe('elementwise and Sum loops', () => {
         r,
       ),
     );
+  });
+});
+
+describe('Tile and Neg', () => {
+  async function expectIdentical(program: () => tf.Tensor): Promise<void> {
+    const [expected] = await runOn('cpu', program);
+    const [actual] = await runOn('native', program);
+    expect(actual.shape).toEqual(expected.shape);
+    expect(Array.from(actual.values)).toEqual(Array.from(expected.values));
+  }
+  it.each([
+    { shape: [1, 5], reps: [7, 1] },
+    { shape: [4, 1], reps: [1, 6] },
+    { shape: [2, 3, 4], reps: [2, 1, 3] },
+    { shape: [1, 1, 1, 64], reps: [3, 5, 5, 1] },
+    { shape: [3], reps: [4] },
+    { shape: [2, 3], reps: [1, 1] },
+  ])('tile $shape × $reps equals cpu exactly', async ({ shape, reps }) => {
+    const x = input(shape);
+    await expectIdentical(() => tf.tile(x(), reps));
+  });
+  it('neg equals cpu exactly, NaN and −0 included', async () => {
+    await expectIdentical(() => tf.neg(tf.tensor1d([1.5, -2, 0, -0, Number.NaN, Number.POSITIVE_INFINITY])));
+  });
+  it('broadcastTo and the gradient of a leading-axis sum match cpu', async () => {
+    const x = input([6, 4]);
+    await expectSameAsCpu(() => tf.broadcastTo(tf.sum(x(), 0, true), [6, 4]));
+    await expectSameAsCpu(gradsOf((a: tf.Tensor) => tf.sum(a, 0), [input([5, 3])], input([3])));
   });
 });
 
