@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { registerBench } from './bench.ts';
 import { registerEval } from './eval.ts';
 import { registerInfo } from './info.ts';
+import { registerPlot } from './plot.ts';
 import { registerPresets } from './presets.ts';
+import { registerReport } from './report.ts';
 import { registerTrain } from './train.ts';
 
 const program = new Command();
@@ -14,6 +16,8 @@ program
 registerTrain(program);
 registerPresets(program);
 registerEval(program);
+registerReport(program);
+registerPlot(program);
 registerBench(program);
 registerInfo(program);
 await program.parseAsync(process.argv);

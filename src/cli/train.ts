@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 import { useNodeBackend } from '../node/backends.ts';
 import { readRunConfig } from '../node/run-dir.ts';
+import { writeReport } from '../node/report.ts';
 import { runTraining } from '../node/run.ts';
 import { BACKEND_NAMES, type BackendName } from '../tensor/backend.ts';
 import { exitWithError } from './errors.ts';
@@ -24,6 +25,8 @@ interface TrainFlags {
   name?: string;
   resume?: string;
   json?: boolean;
+  /** commander's negation of --no-report. */
+  report: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -109,6 +112,10 @@ async function train(flags: TrainFlags): Promise<void> {
     } else {
       process.stderr.write(`done: ${result.steps} steps in ${result.wallSeconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(1)} steps/s) → ${result.runDir}\n`);
     }
+    if (flags.report) {
+      const report = await writeReport(result.runDir);
+      process.stderr.write(`report: ${report.html} (${report.plots.length} plots)\n`);
+    }
     if (flags.json) {
       const { runDir, steps, wallSeconds, stepsPerSecond, last, status } = result;
       process.stdout.write(`${JSON.stringify({ runDir, status, steps, wallSeconds, stepsPerSecond, backend: backend.name, last })}\n`);
@@ -136,6 +143,7 @@ export function registerTrain(program: Command): void {
     .option('--name <label>', 'label in the run directory name')
     .option('--resume <runDir>', 'continue a run from its newest checkpoint')
     .option('--json', 'print a JSON summary as the last line of stdout')
+    .option('--no-report', 'skip writing plots/ and report.html at the end')
     .addHelpText(
       'after',
       `\nLosses:\n${LOSS_NAMES.map((n) => `  ${n.padEnd(15)} ${LOSSES[n].summary}`).join('\n')}\n\nExamples:\n  npx saddlepoint train --preset ring8 --loss wgan-gp --steps 2000\n  npx saddlepoint train --preset grid25 --set optim.d.lr=4e-4 --set dStepsPerG=2\n  npx saddlepoint train --resume runs/<id> --steps 4000`,

@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'saddlepoint.js');
-const small = ['--backend', 'cpu', '--set', 'batchSize=32', '--set', 'model.g.hidden=[16]', '--set', 'model.d.hidden=[16]'];
+const small = ['--no-report', '--backend', 'cpu', '--set', 'batchSize=32', '--set', 'model.g.hidden=[16]', '--set', 'model.d.hidden=[16]'];
 const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 
 describe('saddlepoint CLI', () => {
   it('train --json prints the summary as the last stdout line and leaves a run directory', () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
-    const r = cli(['train', '--preset', 'ring8', '--loss', 'hinge', '--steps', '20', '--seed', '4', '--out', out, '--json', ...small]);
+    const r = cli(['train', '--preset', 'ring8', '--loss', 'hinge', '--steps', '20', '--seed', '4', '--out', out, '--json', ...small.slice(1)]);
+    // The report is written at the end unless --no-report.
+    expect(r.stderr).toMatch(/report: .*report\.html \(\d+ plots\)/);
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(summary).toMatchObject({ status: 'done', steps: 20, backend: 'cpu', last: { kind: 'step', step: 20 } });
@@ -22,6 +24,7 @@ describe('saddlepoint CLI', () => {
     expect(records.filter((r) => r.kind === 'step')).toHaveLength(20);
     expect(records.filter((r) => r.kind === 'eval').map((r) => r.step)).toEqual([20]);
     expect(r.stderr).toMatch(/saddlepoint train · data ring8 · loss hinge · seed 4 · 20 steps · backend cpu/);
+    expect(readFileSync(join(summary.runDir, 'report.html'), 'utf8')).toMatch(/<img[^>]+src="data:image\/png;base64,/);
   });
 
   it('--resume continues to a larger --steps', () => {

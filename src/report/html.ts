@@ -1,0 +1,103 @@
+/**
+ * The run report as one self-contained HTML page: plots inlined as PNG data URIs, styles inline,
+ * no scripts and no external URLs, so it opens offline and can be mailed as one file. Pure.
+ */
+import type { EvalRecord, StepRecord } from '../train/records.ts';
+
+/** One rendered plot as the page shows it. */
+export interface ReportFigure {
+  name: string;
+  caption: string;
+  png: Uint8Array;
+  /** Width to show it at, in CSS pixels (the PNG is rendered at a higher scale for sharpness). */
+  width: number;
+}
+
+/** Everything the page shows. */
+export interface ReportPage {
+  title: string;
+  /** One-line facts under the title (data, loss, seed, steps, backend). */
+  facts: [string, string][];
+  config: unknown;
+  lastStep?: StepRecord;
+  lastEval?: EvalRecord;
+  diverged?: { step: number; message: string };
+  figures: ReportFigure[];
+  skipped: { plot: string; reason: string }[];
+  generatedAt: string;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** Base64 without Node's Buffer, so the page can be built in a browser too. */
+export function base64(bytes: Uint8Array): string {
+  const chunk = 0x8000;
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(binary);
+}
+
+function formatValue(key: string, value: unknown): string {
+  if (typeof value !== 'number') return value === null ? 'NaN' : escapeHtml(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  if (key === 'highQuality' || key === 'dAccuracy') return `${(value * 100).toFixed(1)} %`;
+  if (key === 'ms') return `${value.toFixed(1)} ms`;
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toPrecision(4);
+}
+
+function recordTable(caption: string, record: object): string {
+  const rows = Object.entries(record)
+    .filter(([k]) => k !== 'kind')
+    .flatMap(([k, v]) => (k === 'extras' && v && typeof v === 'object' ? Object.entries(v).map(([ek, ev]) => [`extras.${ek}`, ev] as const) : [[k, v] as const]))
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${formatValue(k, v)}</td></tr>`)
+    .join('');
+  return `<table><caption>${escapeHtml(caption)}</caption>${rows}</table>`;
+}
+
+const STYLE = `
+body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:0 auto;max-width:1240px;padding:24px;color:#222;background:#fff}
+h1{font-size:24px;margin:0 0 6px}h2{font-size:18px;margin:32px 0 12px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.facts{color:#555;margin:0}.facts b{color:#222;font-weight:600}
+.diverged{background:#fff0f0;border:1px solid #e03131;border-radius:6px;padding:12px 16px;margin:16px 0}
+.tables{display:flex;gap:32px;flex-wrap:wrap;align-items:flex-start}
+table{border-collapse:collapse;font-size:14px}caption{text-align:left;font-weight:600;padding-bottom:6px}
+th{text-align:left;font-weight:normal;color:#555;padding:2px 16px 2px 0}td{font-variant-numeric:tabular-nums;padding:2px 0}
+figure{margin:0 0 28px}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-size:14px;margin-top:4px;max-width:900px}
+details pre{background:#f6f6f6;padding:12px;overflow:auto;font-size:13px}ul.skipped{color:#555}
+footer{color:#888;font-size:12px;margin-top:40px}`;
+
+/** The report page (see the module comment). */
+export function reportHtml(page: ReportPage): string {
+  const facts = page.facts.map(([k, v]) => `${escapeHtml(k)} <b>${escapeHtml(v)}</b>`).join(' · ');
+  const diverged = page.diverged
+    ? `<div class="diverged"><b>This run diverged at step ${page.diverged.step}</b>: ${escapeHtml(page.diverged.message)}. Training stopped there; the last good checkpoint is kept, and the plots end at the last finite step (red dashed line).</div>`
+    : '';
+  const figures = page.figures
+    .map((f) => `<figure id="${escapeHtml(f.name)}"><img alt="${escapeHtml(f.caption)}" width="${f.width}" src="data:image/png;base64,${base64(f.png)}"><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`)
+    .join('\n');
+  const skipped = page.skipped.length ? `<p>Not drawn for this run:</p><ul class="skipped">${page.skipped.map((s) => `<li><b>${escapeHtml(s.plot)}</b>: ${escapeHtml(s.reason)}</li>`).join('')}</ul>` : '';
+  const tableList = [
+    page.lastEval ? recordTable(`last evaluation (step ${page.lastEval.step})`, page.lastEval) : '',
+    page.lastStep ? recordTable(`last training step (step ${page.lastStep.step})`, page.lastStep) : '',
+  ].join('');
+  const tables = tableList ? `<div class="tables">${tableList}</div>` : '<p>No records yet.</p>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} · saddlepoint report</title><style>${STYLE}</style></head>
+<body>
+<header><h1>${escapeHtml(page.title)}</h1><p class="facts">${facts}</p></header>
+${diverged}
+<h2>Final metrics</h2>
+${tables}
+<h2>Plots</h2>
+${figures || '<p>No plots: the run has no records yet.</p>'}
+${skipped}
+<h2>Config</h2>
+<details><summary>config.json (resolved, with run facts)</summary><pre>${escapeHtml(JSON.stringify(page.config, null, 2))}</pre></details>
+<footer>Written by saddlepoint report on ${escapeHtml(page.generatedAt)}.</footer>
+</body></html>
+`;
+}
