@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { benchSession, type BenchModel } from '../bench/models.ts';
 import { disposeModule } from '../nn/module.ts';
 import { ganStep } from '../train/gan-step.ts';
+import type { GanSession } from '../train/session.ts';
 
 /** One row of `saddlepoint bench`. */
 export interface BenchRow {
@@ -30,6 +31,14 @@ export interface BenchOptions {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Frees a bench session's weights and optimizer slots. */
+function disposeSession(session: GanSession): void {
+  disposeModule(session.G);
+  disposeModule(session.D);
+  session.optimizers.g.dispose();
+  session.optimizers.d.dispose();
+}
 
 /** Times full GAN steps (D step + G step) of a benchmark model on the current backend. */
 export function benchModel(model: BenchModel, options: BenchOptions = {}): BenchRow {
@@ -60,10 +69,7 @@ export function benchModel(model: BenchModel, options: BenchOptions = {}): Bench
       tensorGrowth,
     };
   } finally {
-    disposeModule(session.G);
-    disposeModule(session.D);
-    session.optimizers.g.dispose();
-    session.optimizers.d.dispose();
+    disposeSession(session);
   }
 }
 
@@ -87,10 +93,7 @@ export async function profileModel(model: BenchModel, steps = 3): Promise<{ kern
       .map(([kernel, e]) => ({ kernel, ms: e.ms / steps, calls: e.calls / steps, share: e.ms / total }))
       .sort((a, b) => b.ms - a.ms);
   } finally {
-    disposeModule(session.G);
-    disposeModule(session.D);
-    session.optimizers.g.dispose();
-    session.optimizers.d.dispose();
+    disposeSession(session);
   }
 }
 
@@ -122,9 +125,6 @@ export function soakModel(model: BenchModel, steps: number, onProgress?: (step: 
     const rssEndMB = rss();
     return { model, backend: tf.getBackend(), steps, rssStartMB, rssEndMB, rssDrift: (rssEndMB - rssStartMB) / rssStartMB, tensorGrowth: tf.memory().numTensors - tensors };
   } finally {
-    disposeModule(session.G);
-    disposeModule(session.D);
-    session.optimizers.g.dispose();
-    session.optimizers.d.dispose();
+    disposeSession(session);
   }
 }
