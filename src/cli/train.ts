@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { PRESET_NAMES } from '../config/presets.ts';
 import { parseConfigText, resolveConfig } from '../config/resolve.ts';
 import type { RunConfig } from '../config/schema.ts';
+import type { GanSession } from '../train/session.ts';
 import { ConfigError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 import { useNodeBackend } from '../node/backends.ts';
@@ -94,7 +95,8 @@ async function train(flags: TrainFlags): Promise<void> {
     label: flags.preset ?? 'run',
     facts: { backend: backend.name, backendDetails: backend.details, saddlepoint: '0.1.0' },
     until: intFlag('steps', flags.steps),
-    onStart({ runDir, config: c, startStep }: { runDir: string; config: RunConfig; startStep: number }) {
+    onStart({ runDir, config: c, startStep, session }: { runDir: string; config: RunConfig; startStep: number; session: GanSession }) {
+      for (const w of session.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       process.stderr.write(
         `saddlepoint train · data ${c.data.kind} · loss ${c.loss.name} · seed ${c.seed} · ${c.steps} steps · backend ${backendText}\n` +
           `run directory: ${runDir}${startStep > 0 ? ` (resuming at step ${startStep})` : ''}\n`,

@@ -3,6 +3,7 @@ import { lossSchema } from '../losses/index.ts';
 import { ACTIVATION_NAMES } from '../nn/activation.ts';
 import { INIT_NAMES } from '../nn/init.ts';
 import { optimizerSchema } from '../optim/index.ts';
+import { stabilizerSchema } from '../stabilizers/index.ts';
 import { BACKEND_NAMES } from '../tensor/backend.ts';
 
 const positiveInt = z.int().positive();
@@ -95,6 +96,8 @@ export const runConfigSchema = z.strictObject({
       d: optimizerSchema.prefault({ name: 'adam' }),
     })
     .prefault({}),
+  /** Remedies applied in this order, e.g. `[{ name: 'spectral-norm' }, { name: 'packing', m: 2 }]`. */
+  stabilizers: z.array(stabilizerSchema).default([]),
   checkpointEvery: positiveInt.default(500),
   /** Measured quality: every `every` steps on `samples` generated points (0 turns it off). */
   eval: z

@@ -3,10 +3,13 @@ import type { Dataset } from '../data/dataset.ts';
 import { buildToyDataset, type ToyDatasetName, type ToyDatasetParams } from '../data/index.ts';
 import { DataError } from '../errors.ts';
 import { buildObjective } from '../losses/index.ts';
+import type { Objective } from '../losses/types.ts';
 import { autoencoderEnergy } from '../nn/autoencoder.ts';
-import { mlp } from '../nn/mlp.ts';
+import { mlp, mlpLayers } from '../nn/mlp.ts';
 import type { Module } from '../nn/module.ts';
+import { sequential } from '../nn/sequential.ts';
 import { buildOptimizer } from '../optim/index.ts';
+import { buildStabilizers, composeD, type BuildD } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/rng.ts';
 import { runRngs, type GanSession } from './session.ts';
 
@@ -31,8 +34,29 @@ function network(name: string, inputs: number, out: number, net: NetworkConfig, 
 }
 
 /**
+ * D's network for a spec: an MLP with one output (any stabilizer layers go between its last hidden
+ * layer and its output layer), or BEGAN's autoencoder. Without stabilizers it is `mlp('D', dim, …)`.
+ */
+function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng): BuildD {
+  const { hidden, act, alpha, norm, dropout, init } = net;
+  const shape = objective.discriminator;
+  return ({ inputWidth, beforeOutput }) => {
+    if (shape === 'classifier') {
+      const layers = mlpLayers({ hidden, out: 1, act, alpha, norm, dropout, init });
+      const output = layers.pop()!;
+      return sequential('D', [inputWidth], [...layers, ...beforeOutput, output], rng);
+    }
+    // Stabilizers that insert layers refuse BEGAN when they are built; this guards hand-made ones.
+    if (beforeOutput.length > 0) throw new Error(`BEGAN's autoencoder D has no output layer to put ${beforeOutput.map((l) => l.kind).join(', ')} before`);
+    const codeDim = shape.codeDim ?? Math.max(1, Math.floor(inputWidth / 2));
+    return autoencoderEnergy('D', inputWidth, { hidden, act, alpha, norm, dropout, init, codeDim }, rng);
+  };
+}
+
+/**
  * Builds everything a run trains from a validated config: data, G, D (an autoencoder for
- * BEGAN), the loss with its penalties and constraints, per-player optimizers (TTUR) and the
+ * BEGAN), the loss with its penalties and constraints, the stabilizers (which may wrap the loss
+ * and D, and refuse combinations with a {@link ConfigError}), per-player optimizers (TTUR) and the
  * seeded random streams. Initial weights depend only on `config.seed`.
  */
 export function buildSession(config: RunConfig, platform: Platform = {}): GanSession {
@@ -42,19 +66,14 @@ export function buildSession(config: RunConfig, platform: Platform = {}): GanSes
   }
   const dim = data.shape[0];
   const init = new Rng(config.seed).fork('init');
-  const objective = buildObjective(config.loss);
+  const base = buildObjective(config.loss);
+  const warnings: string[] = [];
+  const stabilizers = buildStabilizers(config.stabilizers, { objective: base, dataShape: data.shape, batchSize: config.batchSize, seed: config.seed }, warnings);
+  const objective: Objective = { ...base, loss: stabilizers.reduce((loss, s) => (s.wrapLoss ? s.wrapLoss(loss) : loss), base.loss) };
   const G = network('G', config.model.noiseDim, dim, config.model.g, init.fork('G'));
-  const d = config.model.d;
-  const shape = objective.discriminator;
-  const D =
-    shape === 'classifier'
-      ? network('D', dim, 1, d, init.fork('D'))
-      : autoencoderEnergy(
-          'D',
-          dim,
-          { hidden: d.hidden, act: d.act, alpha: d.alpha, norm: d.norm, dropout: d.dropout, init: d.init, codeDim: shape.codeDim ?? Math.max(1, Math.floor(dim / 2)) },
-          init.fork('D'),
-        );
+  const D = composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D')), dim);
+  const step = 0;
+  for (const s of stabilizers) s.attach?.({ G, D, step });
   return {
     data,
     G,
@@ -65,6 +84,8 @@ export function buildSession(config: RunConfig, platform: Platform = {}): GanSes
     batchSize: config.batchSize,
     dStepsPerG: config.dStepsPerG,
     rngs: runRngs(config.seed),
-    step: 0,
+    step,
+    stabilizers,
+    warnings,
   };
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.ts';
 import type { Param } from '../nn/module.ts';
+import { stabilizerKey } from '../stabilizers/index.ts';
+import type { Stabilizer, StabilizerValues } from '../stabilizers/types.ts';
 import { hashString, type RngState } from '../tensor/rng.ts';
 import type { GanSession, RunRngs } from './session.ts';
 
@@ -18,6 +20,8 @@ export interface CheckpointManifest {
     rngs: Record<keyof RunRngs, RngState>;
     optimizers: { g: Record<string, number>; d: Record<string, number> };
     loss?: Record<string, number>;
+    /** JSON state of the stabilizers that keep some, by key (`0-instance-noise`); their tensors are `stabilizers/<key>/<slot>`. */
+    stabilizers?: Record<string, StabilizerValues>;
   };
 }
 
@@ -34,6 +38,31 @@ export const MANIFEST_FILE = 'checkpoint.json';
 
 const paramTensors = (prefix: string, params: readonly Param[]) => params.map((p) => [`${prefix}${p.name}`, p.variable] as const);
 
+/** Each stabilizer of the session with its checkpoint key, in config order. */
+const keyedStabilizers = (session: GanSession): [string, Stabilizer][] => (session.stabilizers ?? []).map((s, i) => [stabilizerKey(i, s.name), s]);
+
+/** The variables of every stabilizer's state, by checkpoint name. */
+function stabilizerVariables(session: GanSession): Map<string, tf.Variable> {
+  const entries = keyedStabilizers(session).flatMap(([key, s]) => [...(s.state?.variables() ?? [])].map(([slot, v]) => [`stabilizers/${key}/${slot}`, v] as const));
+  return new Map(entries);
+}
+
+/** The JSON state of the stabilizers that keep some, by key; undefined when none does. */
+function stabilizerValues(session: GanSession): Record<string, StabilizerValues> | undefined {
+  const entries = keyedStabilizers(session).flatMap(([key, s]) => (s.state?.values ? [[key, s.state.values()] as const] : []));
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+/** Assigns a loaded tensor into a variable, refusing a missing one or a shape mismatch by name. */
+function assignLoaded(loaded: tf.NamedTensorMap, name: string, variable: tf.Variable, where: string, missing: string): void {
+  const t = loaded[name];
+  if (!t) throw new CheckpointError(`tensor '${name}' is missing: ${missing}`, where);
+  if (!tf.util.arraysEqual(t.shape, variable.shape)) {
+    throw new CheckpointError(`tensor '${name}' has shape [${t.shape}] but the model has [${variable.shape}]`, where);
+  }
+  variable.assign(t);
+}
+
 /** Every tensor a session's state consists of, by checkpoint name. */
 function sessionTensors(session: GanSession): Map<string, tf.Tensor> {
   const { G, D, optimizers } = session;
@@ -42,6 +71,7 @@ function sessionTensors(session: GanSession): Map<string, tf.Tensor> {
     ...paramTensors('', G.buffers),
     ...paramTensors('', D.params),
     ...paramTensors('', D.buffers),
+    ...stabilizerVariables(session),
   ];
   for (const [player, opt] of [['g', optimizers.g], ['d', optimizers.d]] as const) {
     for (const [slot, t] of opt.state().tensors) entries.push([`optim/${player}/${slot}`, t]);
@@ -58,13 +88,14 @@ function fnv1aHex(bytes: Uint8Array): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Serializes a session: weights, buffers, optimizer slots, RNG streams and loss state. */
+/** Serializes a session: weights, buffers, optimizer slots, RNG streams, loss and stabilizer state. */
 export async function encodeCheckpoint(session: GanSession): Promise<EncodedCheckpoint> {
   const tensors = sessionTensors(session);
   const named: tf.NamedTensorMap = Object.fromEntries(tensors);
   const { data, specs } = await tf.io.encodeWeights(named);
   const weights = new Uint8Array(data);
   const { rngs, optimizers, objective } = session;
+  const stabilizers = stabilizerValues(session);
   const manifest: CheckpointManifest = {
     format: 'saddlepoint-checkpoint',
     version: 1,
@@ -81,6 +112,7 @@ export async function encodeCheckpoint(session: GanSession): Promise<EncodedChec
       },
       optimizers: { g: optimizers.g.state().scalars, d: optimizers.d.state().scalars },
       ...(objective.loss.state ? { loss: objective.loss.state.values() } : {}),
+      ...(stabilizers ? { stabilizers } : {}),
     },
   };
   return { manifest, weights };
@@ -116,12 +148,16 @@ export function restoreCheckpoint(session: GanSession, checkpoint: EncodedCheckp
   try {
     const { G, D, optimizers, rngs, objective } = session;
     for (const p of [...G.params, ...G.buffers, ...D.params, ...D.buffers]) {
-      const t = loaded[p.name];
-      if (!t) throw new CheckpointError(`tensor '${p.name}' is missing: the checkpoint was written for another model`, where);
-      if (!tf.util.arraysEqual(t.shape, p.variable.shape)) {
-        throw new CheckpointError(`tensor '${p.name}' has shape [${t.shape}] but the model has [${p.variable.shape}]`, where);
-      }
-      p.variable.assign(t);
+      assignLoaded(loaded, p.name, p.variable, where, 'the checkpoint was written for another model');
+    }
+    for (const [name, v] of stabilizerVariables(session)) {
+      assignLoaded(loaded, name, v, where, 'the checkpoint was written without this stabilizer (or with others before it)');
+    }
+    for (const [key, s] of keyedStabilizers(session)) {
+      if (!s.state?.restoreValues) continue;
+      const values = manifest.state.stabilizers?.[key];
+      if (!values) throw new CheckpointError(`the checkpoint has no state for stabilizer '${key}'`, where);
+      s.state.restoreValues(values);
     }
     for (const [player, opt] of [['g', optimizers.g], ['d', optimizers.d]] as const) {
       const prefix = `optim/${player}/`;

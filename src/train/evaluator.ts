@@ -5,6 +5,8 @@ import { mmd2 } from '../metrics/mmd.ts';
 import { modeMetrics } from '../metrics/modes.ts';
 import { toRows, type Points } from '../metrics/points.ts';
 import { slicedWasserstein, wasserstein1d } from '../metrics/wasserstein.ts';
+import type { ApplyContext } from '../nn/module.ts';
+import { packingOf } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/rng.ts';
 import type { EvalRecord, SampleSnapshot } from './records.ts';
 import { sampleNoise, type GanSession } from './session.ts';
@@ -19,20 +21,64 @@ export interface EvalOptions {
   snapshotPoints?: number;
   /** Side of the grid D's decision surface is evaluated on (2-D), or its length (1-D, ×4). */
   surfaceResolution?: number;
+  /**
+   * Generate with the averaged G weights a stabilizer keeps (`ema`), when the session has them
+   * (default true); false measures the G being trained.
+   */
+  ema?: boolean;
 }
 
 /** MMD is O(n²): it is computed on at most this many points per set. */
 const MMD_POINTS = 1000;
 
-function generate(session: GanSession, n: number, rng: Rng): Float32Array {
-  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false }).dataSync() as Float32Array);
+/** The weights G generates with for evaluation: a stabilizer's (EMA) where it has one, else the live ones. */
+function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['weight'] {
+  const sources = (session.stabilizers ?? []).filter((s) => s.generatorWeight);
+  if (!useEma || sources.length === 0) return undefined;
+  return (param) => {
+    for (const s of sources) {
+      const w = s.generatorWeight!(param);
+      if (w) return w;
+    }
+    return param.variable;
+  };
 }
 
+function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight']): Float32Array {
+  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, weight }).dataSync() as Float32Array);
+}
+
+/**
+ * D's outputs on `x` (one per pack of `packingOf` samples; a trailing partial pack is dropped).
+ * D sees the points in batches of about the training batch size, because minibatch features
+ * (minibatch std, minibatch discrimination) mean something only at the size D was trained on.
+ */
 function dOutputs(session: GanSession, x: Float32Array, dim: number): Float32Array {
-  return tf.tidy(() => {
-    const out = session.D.apply(tf.tensor2d(x, [x.length / dim, dim]), { training: false });
-    return tf.reshape(out, [-1]).dataSync() as Float32Array;
-  });
+  const m = packingOf(session.stabilizers);
+  const packs = Math.floor(x.length / dim / m);
+  const chunks = Math.max(1, Math.ceil(packs / Math.max(1, Math.floor(session.batchSize / m))));
+  const out = new Float32Array(packs);
+  let done = 0;
+  for (let c = 0; c < chunks; c++) {
+    const size = Math.floor((packs * (c + 1)) / chunks) - done;
+    if (size === 0) continue;
+    const values = tf.tidy(() => {
+      const batch = tf.tensor2d(x.subarray(done * m * dim, (done + size) * m * dim), [size * m, dim]);
+      return tf.reshape(session.D.apply(batch, { training: false }), [-1]).dataSync() as Float32Array;
+    });
+    out.set(values, done);
+    done += size;
+  }
+  return out;
+}
+
+/** D's output at each point; with packing, on a pack of copies of the point. */
+function dOutputsPerPoint(session: GanSession, x: Float32Array, dim: number): Float32Array {
+  const m = packingOf(session.stabilizers);
+  if (m === 1) return dOutputs(session, x, dim);
+  const copies = new Float32Array(x.length * m);
+  for (let i = 0; i < x.length / dim; i++) for (let k = 0; k < m; k++) copies.set(x.subarray(i * dim, (i + 1) * dim), (i * m + k) * dim);
+  return dOutputs(session, copies, dim);
 }
 
 const subset = (p: Points, n: number): Points => ({ data: p.data.subarray(0, Math.min(p.data.length, n * p.dim)), dim: p.dim });
@@ -64,7 +110,7 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
   if (dim === 1) {
     const [lo, hi] = surfaceRange(real, fake, 1, 0);
     const x = linspace(lo, hi, resolution * 4);
-    return { x, d: Array.from(dOutputs(session, Float32Array.from(x), 1), report), output };
+    return { x, d: Array.from(dOutputsPerPoint(session, Float32Array.from(x), 1), report), output };
   }
   if (dim !== 2) return undefined;
   const [x0, x1] = surfaceRange(real, fake, 2, 0);
@@ -73,7 +119,7 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
   const y = linspace(y0, y1, resolution);
   const grid = new Float32Array(resolution * resolution * 2);
   y.forEach((yi, i) => x.forEach((xj, j) => grid.set([xj, yi], (i * resolution + j) * 2)));
-  const values = dOutputs(session, grid, 2);
+  const values = dOutputsPerPoint(session, grid, 2);
   const d = y.map((_, i) => Array.from(values.subarray(i * resolution, (i + 1) * resolution), report));
   return { x, y, d, output };
 }
@@ -82,14 +128,15 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
  * Measures the generator as it is now: mode coverage (datasets with known modes), divergences
  * and W1 against held-out real samples, MMD, and D's health on both. Uses its own fixed-seed noise
  * and real batch, so evaluating never disturbs the training streams (resume stays exact) and
- * successive evaluations differ only by what G learned.
+ * successive evaluations differ only by what G learned. With an `ema` stabilizer, samples come
+ * from G's averaged weights unless `options.ema` is false.
  */
 export function evaluate(session: GanSession, options: EvalOptions): { record: EvalRecord; snapshot: SampleSnapshot } {
   const t0 = performance.now();
-  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60 } = options;
+  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60, ema = true } = options;
   const dim = session.data.shape.reduce((a, b) => a * b, 1);
   const root = new Rng(seed).fork('eval');
-  const fakeData = generate(session, n, root.fork('noise'));
+  const fakeData = generate(session, n, root.fork('noise'), evaluationWeights(session, ema));
   const realData = session.data.sampleArray(n, root.fork('real'));
   const fake: Points = { data: fakeData, dim };
   const real: Points = { data: realData, dim };

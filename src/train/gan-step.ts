@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DivergenceError } from '../errors.ts';
 import { variablesOf } from '../nn/module.ts';
+import type { DStepView, GStepView, InputSite, Players, Stabilizer } from '../stabilizers/types.ts';
 import type { StepRecord } from './records.ts';
 import { sampleNoise, trainingContext, type GanSession } from './session.ts';
 
@@ -41,23 +42,39 @@ interface DStats {
   gradNormD: number;
 }
 
+/** The session's stabilizers, in config order. */
+const stabilizersOf = (session: GanSession): readonly Stabilizer[] => session.stabilizers ?? [];
+
+const playersOf = (session: GanSession): Players => ({ G: session.G, D: session.D, step: session.step });
+
+/** A batch on its way into D, through every stabilizer's input transform (instance noise). */
+function intoD(session: GanSession, x: tf.Tensor, source: InputSite['source'], player: InputSite['player']): tf.Tensor {
+  const site: InputSite = { source, player, step: session.step };
+  return stabilizersOf(session).reduce((t, s) => (s.dInput ? s.dInput(t, site) : t), x);
+}
+
 /** One discriminator update on a fresh real batch and a fresh generated batch. */
 function discriminatorStep(session: GanSession): DStats {
   const { D, G, objective, rngs, batchSize } = session;
+  const stabilizers = stabilizersOf(session);
   const ctx = trainingContext(session);
   const dVars = variablesOf(D);
+  for (const s of stabilizers) s.beforeDStep?.(playersOf(session));
   const kept: tf.Scalar[] = [];
   const grads = tf.tidy(() => {
-    const real = session.data.sample(batchSize, rngs.data);
-    const fake = G.apply(sampleNoise(session.noise, batchSize, rngs.noise), ctx);
+    const real = intoD(session, session.data.sample(batchSize, rngs.data), 'real', 'd');
+    const fake = intoD(session, G.apply(sampleNoise(session.noise, batchSize, rngs.noise), ctx), 'fake', 'd');
     const applyD = (x: tf.Tensor) => D.apply(x, ctx);
     const { value, grads: byName } = tf.variableGrads(() => {
       const dReal = applyD(real);
       const dFake = applyD(fake);
       const loss = objective.loss.d(dReal, dFake);
-      const penalty = objective.penalties.length
-        ? (tf.addN(objective.penalties.map((p) => p.compute({ D: applyD, real, fake, rng: rngs.penalty }))) as tf.Scalar)
-        : tf.scalar(0);
+      const view: DStepView = { ...playersOf(session), real, fake, dReal, dFake };
+      const terms = [
+        ...objective.penalties.map((p) => p.compute({ D: applyD, real, fake, rng: rngs.penalty })),
+        ...stabilizers.flatMap((s) => (s.dPenalty ? [s.dPenalty(view)] : [])),
+      ];
+      const penalty = terms.length ? (tf.addN(terms) as tf.Scalar) : tf.scalar(0);
       kept.push(tf.keep(penalty), tf.keep(reportedMean(session, dReal)), tf.keep(reportedMean(session, dFake)));
       kept.push(tf.keep(tf.mean(dReal)), tf.keep(tf.mean(dFake)));
       return tf.add(loss, penalty) as tf.Scalar;
@@ -77,22 +94,30 @@ function discriminatorStep(session: GanSession): DStats {
   }
   for (const c of objective.constraints) c.apply(D);
   objective.loss.state?.update({ dRealMean: rawReal, dFakeMean: rawFake });
+  for (const s of stabilizers) s.afterDStep?.(playersOf(session));
   return stats;
 }
 
 /** One generator update on fresh noise. */
 function generatorStep(session: GanSession): { gLoss: number; gradNormG: number } {
   const { D, G, objective, rngs, batchSize } = session;
+  const stabilizers = stabilizersOf(session);
   const ctx = trainingContext(session);
   const gVars = variablesOf(G);
+  const usesReal = objective.loss.gUsesReal || stabilizers.some((s) => s.gStepUsesReal);
   const kept: tf.Scalar[] = [];
   const grads = tf.tidy(() => {
     const z = sampleNoise(session.noise, batchSize, rngs.noise);
-    const real = objective.loss.gUsesReal ? session.data.sample(batchSize, rngs.data) : undefined;
+    const realBatch = usesReal ? session.data.sample(batchSize, rngs.data) : undefined;
     const { value, grads: byName } = tf.variableGrads(() => {
-      const dFake = D.apply(G.apply(z, ctx), ctx);
-      const dReal = real ? D.apply(real, ctx) : dFake;
-      return objective.loss.g(dFake, dReal);
+      const fakeFeatures = new Map<string, tf.Tensor>();
+      const realFeatures = new Map<string, tf.Tensor>();
+      const fake = intoD(session, G.apply(z, ctx), 'fake', 'g');
+      const dFake = D.apply(fake, { ...ctx, record: (layer, a) => fakeFeatures.set(layer, a) });
+      const real = realBatch && intoD(session, realBatch, 'real', 'g');
+      const dReal = real ? D.apply(real, { ...ctx, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
+      const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, realFeatures };
+      return stabilizers.reduce((loss, s) => (s.gObjective ? s.gObjective(loss, view) : loss), objective.loss.g(dFake, dReal));
     }, gVars);
     const list = gVars.map((v) => byName[v.name] ?? tf.zerosLike(v));
     kept.push(tf.keep(value), tf.keep(globalNorm(list)));
@@ -105,12 +130,21 @@ function generatorStep(session: GanSession): { gLoss: number; gradNormG: number 
   } finally {
     tf.dispose(grads);
   }
+  for (const s of stabilizers) s.afterGStep?.(playersOf(session));
   return { gLoss, gradNormG };
+}
+
+/** Loss state (BEGAN's k) and stabilizer values (instance-noise σ) of the step being taken. */
+function stepExtras(session: GanSession): Record<string, number> | undefined {
+  const values = stabilizersOf(session).map((s) => s.values?.(session.step) ?? {});
+  const extras = Object.assign({}, session.objective.loss.state?.values(), ...values);
+  return Object.keys(extras).length ? extras : undefined;
 }
 
 /**
  * One GAN step: `dStepsPerG` discriminator updates, then one generator update, each on fresh
- * batches. D's update never moves G's weights and vice versa (explicit variable lists). Throws
+ * batches; the session's stabilizers act through their hooks (see {@link Stabilizer}). D's update
+ * never moves G's weights and vice versa (explicit variable lists). Throws
  * {@link DivergenceError} before applying a non-finite update, so the weights stay good.
  */
 export function ganStep(session: GanSession): StepRecord {
@@ -118,8 +152,8 @@ export function ganStep(session: GanSession): StepRecord {
   let d: DStats | undefined;
   for (let k = 0; k < session.dStepsPerG; k++) d = discriminatorStep(session);
   const g = generatorStep(session);
+  const extras = stepExtras(session);
   session.step += 1;
-  const extras = session.objective.loss.state?.values();
   const record: StepRecord = {
     kind: 'step',
     step: session.step,

@@ -3,6 +3,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Objective } from '../losses/types.ts';
 import type { ApplyContext, Module } from '../nn/module.ts';
 import type { Optimizer } from '../optim/types.ts';
+import type { Stabilizer } from '../stabilizers/types.ts';
 import { Rng, type RngState } from '../tensor/rng.ts';
 
 /** The random streams of a run, each independent and saved in checkpoints. */
@@ -58,6 +59,10 @@ export interface GanSession {
   rngs: RunRngs;
   /** Steps completed so far. */
   step: number;
+  /** Remedies whose hooks the step calls, in config order (none when absent). */
+  stabilizers?: readonly Stabilizer[];
+  /** What the builder found questionable but let run (e.g. spectral norm with weight clipping), for the caller to show. */
+  warnings?: string[];
 }
 
 /** The context both networks run in while training. */

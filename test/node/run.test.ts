@@ -16,6 +16,21 @@ describe('run directories', () => {
   it.each([
     ['wgan-gp (penalty randomness)', { loss: { name: 'wgan-gp' } }],
     ['BEGAN with batch norm and dropout (loss state, buffers, dropout stream)', { loss: { name: 'began' }, model: { d: { norm: 'batch', dropout: 0.1 }, g: { norm: 'batch' } } }],
+    [
+      'stabilized (spectral-norm u/v, instance-noise stream and schedule, historical averages, EMA weights used by the evaluator, packing)',
+      {
+        stabilizers: [
+          { name: 'spectral-norm' },
+          { name: 'instance-noise', sigma: 0.3, annealSteps: 30 },
+          { name: 'historical-averaging' },
+          { name: 'feature-matching', mode: 'add' },
+          { name: 'minibatch-std' },
+          { name: 'label-smoothing' },
+          { name: 'ema', beta: 0.9 },
+          { name: 'packing', m: 2 },
+        ],
+      },
+    ],
   ])('%s: a run resumed from step N equals one that never stopped', async (_name, over) => {
     const config = tinyConfig({ ...over, steps: 40, checkpointEvery: 20, eval: { every: 15, samples: 200 } });
     const whole = await runTraining({ config, outRoot: tmp() });

@@ -5,6 +5,7 @@ import type { Optimizer } from '../../src/optim/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { buildSession, ganStep, sampleNoise, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { DivergenceError } from '../../src/errors.ts';
+import type { Stabilizer } from '../../src/stabilizers/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { runSteps } from '../helpers/steps.ts';
@@ -78,6 +79,45 @@ describe('the GAN step', () => {
     const ns = ganStep(buildSession(tinyConfig()));
     expect(ns.dReal).toBeGreaterThan(0);
     expect(ns.dReal).toBeLessThan(1); // a probability for logit losses
+  });
+
+  it('calls the stabilizers’ hooks at their points, in order, and counts their terms in the record', () => {
+    const calls: string[] = [];
+    const spy: Stabilizer = {
+      name: 'spy',
+      beforeDStep: ({ step }) => void calls.push(`beforeD@${step}`),
+      dInput: (x, { source, player }) => (calls.push(`input ${source}→${player}`), x),
+      dPenalty: ({ dReal, dFake }) => (calls.push(`dPenalty ${dReal.shape[0]}/${dFake.shape[0]}`), tf.scalar(0.25)),
+      gObjective: (loss, { real, fakeFeatures }) => (calls.push(`gObjective real=${real !== undefined} features=${[...fakeFeatures.keys()].join(',')}`), tf.add(loss, 100)),
+      afterDStep: () => void calls.push('afterD'),
+      afterGStep: ({ step }) => void calls.push(`afterG@${step}`),
+      values: (step) => ({ spyStep: step }),
+    };
+    const plain = buildSession(tinyConfig({ dStepsPerG: 2 }));
+    const s = buildSession(tinyConfig({ dStepsPerG: 2 }));
+    s.stabilizers = [spy];
+    const a = ganStep(plain);
+    const b = ganStep(s);
+    expect(calls).toEqual([
+      'beforeD@0',
+      'input real→d',
+      'input fake→d',
+      'dPenalty 64/64',
+      'afterD',
+      'beforeD@0',
+      'input real→d',
+      'input fake→d',
+      'dPenalty 64/64',
+      'afterD',
+      'input fake→g',
+      'gObjective real=false features=D/dense0,D/dense1,D/dense2',
+      'afterG@0',
+    ]);
+    expect(b.dPenalty).toBeCloseTo(0.25, 6);
+    expect(b.dLoss).toBeCloseTo(a.dLoss + 0.25, 4);
+    expect(b.gLoss).toBeCloseTo(a.gLoss + 100, 3);
+    expect(b.extras).toEqual({ spyStep: 0 });
+    expect(a.extras).toBeUndefined();
   });
 
   it('refuses a non-finite update before applying it', () => {

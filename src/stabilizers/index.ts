@@ -1,0 +1,153 @@
+/**
+ * Stabilizers: the remedies that change the GAN step, each a plain object of optional hooks
+ * ({@link Stabilizer}) built from config `stabilizers: [{ name, …params }]`, applied in config order.
+ *
+ * | name | what it does | hooks |
+ * |---|---|---|
+ * | `spectral-norm` | D's kernels divided by their largest singular value (power iteration, persistent u/v) | `wrapD` (weight substitution), `beforeDStep`, state |
+ * | `feature-matching` | G matches the mean of a D layer's features on real data, instead of or besides its loss | `attach`, `gObjective` (with `ctx.record`) |
+ * | `minibatch-std` | the batch's mean feature std appended as a feature, before D's output layer or at its input | `wrapD` |
+ * | `minibatch-discrimination` | each sample's closeness to its batch (B projections to R^C) appended before D's output layer; first derivative only | `wrapD` |
+ * | `historical-averaging` | λ‖θ − mean of past θ‖² in D's and/or G's loss | `attach`, `dPenalty`, `gObjective`, `afterDStep`, `afterGStep`, state |
+ * | `label-smoothing` | D's BCE targets softened: real 0.9, fake 0 (one-sided) or > 0 (two-sided) | `wrapLoss` |
+ * | `instance-noise` | N(0, σ²) on D's real and generated inputs, σ annealed linearly to 0 | `dInput`, `values`, state |
+ * | `weight-penalty` | λ·Σ‖W‖² over D's kernels in D's loss | `dPenalty` |
+ * | `ema` | exponential moving average of G's weights, used by the evaluator | `attach`, `afterGStep`, `generatorWeight`, state |
+ * | `packing` | PacGAN: D sees m samples concatenated | `wrapD`, `packing` |
+ *
+ * Refusals are `ConfigError`s at build time (label smoothing without BCE targets, packing or
+ * last-layer minibatch features with BEGAN, a batch not divisible by m, minibatch discrimination
+ * with gradient penalties, a feature-matching layer D lacks); questionable but working
+ * combinations (spectral norm with weight clipping, packing with gradient penalties) become
+ * `session.warnings`.
+ */
+import { z } from 'zod';
+import type { Objective } from '../losses/types.ts';
+import type { Module } from '../nn/module.ts';
+import { Rng } from '../tensor/rng.ts';
+import { emaStabilizer } from './ema.ts';
+import { featureMatchingStabilizer } from './feature-matching.ts';
+import { historicalAveragingStabilizer } from './historical-averaging.ts';
+import { instanceNoiseStabilizer } from './instance-noise.ts';
+import { labelSmoothingStabilizer } from './label-smoothing.ts';
+import { minibatchDiscriminationStabilizer } from './minibatch-discrimination.ts';
+import { minibatchStdStabilizer } from './minibatch-std.ts';
+import { packingStabilizer } from './packing.ts';
+import { spectralNormStabilizer } from './spectral-norm.ts';
+import type { BuildD, Stabilizer, StabilizerInfo } from './types.ts';
+import { weightPenaltyStabilizer } from './weight-penalty.ts';
+
+export {
+  type Stabilizer,
+  type StabilizerState,
+  type StabilizerValues,
+  type StabilizerInfo,
+  type StabilizerDefinition,
+  type BuildD,
+  type DSpec,
+  type Players,
+  type InputSite,
+  type DStepView,
+  type GStepView,
+  defineStabilizer,
+  refuse,
+} from './types.ts';
+export { spectralNorm, spectralNormEstimate, type SpectralNorm, type SpectralNormOptions } from './spectral-norm.ts';
+export { featureMatching, featureMatchingLoss, recordedLayers, type FeatureMatchingOptions } from './feature-matching.ts';
+export { minibatchStd, appendMinibatchStd, minibatchStdLayer, minibatchStdFeature } from './minibatch-std.ts';
+export { minibatchDiscrimination, minibatchDiscriminationLayer, minibatchFeatures } from './minibatch-discrimination.ts';
+export { historicalAveraging, type HistoricalAveragingOptions } from './historical-averaging.ts';
+export { labelSmoothing, bceWithTarget, hasBceTargets, type LabelSmoothingOptions } from './label-smoothing.ts';
+export { instanceNoise, instanceNoiseSigma, type InstanceNoiseOptions } from './instance-noise.ts';
+export { weightPenalty, kernelSquaredNorm } from './weight-penalty.ts';
+export { ema } from './ema.ts';
+export { packing, pack } from './packing.ts';
+
+/** The config schema of one entry of `stabilizers`: one strict object per stabilizer, told apart by `name`. */
+export const stabilizerSchema = z.discriminatedUnion('name', [
+  spectralNormStabilizer.schema,
+  featureMatchingStabilizer.schema,
+  minibatchStdStabilizer.schema,
+  minibatchDiscriminationStabilizer.schema,
+  historicalAveragingStabilizer.schema,
+  labelSmoothingStabilizer.schema,
+  instanceNoiseStabilizer.schema,
+  weightPenaltyStabilizer.schema,
+  emaStabilizer.schema,
+  packingStabilizer.schema,
+]);
+
+/** A validated stabilizer config. */
+export type StabilizerConfig = z.output<typeof stabilizerSchema>;
+/** The name of a stabilizer, as configs write it. */
+export type StabilizerName = StabilizerConfig['name'];
+
+/** A registry: every stabilizer by name, with its summary and builder. */
+export type StabilizerRegistry = {
+  [N in StabilizerName]: { summary: string; build(params: Extract<StabilizerConfig, { name: N }>, info: StabilizerInfo): Stabilizer };
+};
+
+/** Every stabilizer by name: the registry configs draw from. */
+export const STABILIZERS: StabilizerRegistry = {
+  'spectral-norm': spectralNormStabilizer,
+  'feature-matching': featureMatchingStabilizer,
+  'minibatch-std': minibatchStdStabilizer,
+  'minibatch-discrimination': minibatchDiscriminationStabilizer,
+  'historical-averaging': historicalAveragingStabilizer,
+  'label-smoothing': labelSmoothingStabilizer,
+  'instance-noise': instanceNoiseStabilizer,
+  'weight-penalty': weightPenaltyStabilizer,
+  ema: emaStabilizer,
+  packing: packingStabilizer,
+};
+
+/** Names of all stabilizers, in registry order. */
+export const STABILIZER_NAMES = Object.keys(STABILIZERS) as StabilizerName[];
+
+/** What building the stabilizers of a run needs. */
+export interface StabilizerContext {
+  objective: Objective;
+  dataShape: readonly number[];
+  batchSize: number;
+  seed: number;
+}
+
+/**
+ * Builds the stabilizers a config lists, in order. Each gets its own random stream (forked from
+ * the seed and its place in the list) and its config path for errors; warnings go to `warnings`.
+ */
+export function buildStabilizers(
+  configs: readonly StabilizerConfig[],
+  context: StabilizerContext,
+  warnings: string[],
+  registry: StabilizerRegistry = STABILIZERS,
+): Stabilizer[] {
+  const root = new Rng(context.seed).fork('stabilizers');
+  return configs.map(<C extends StabilizerConfig>(config: C, i: number) => {
+    const entry = registry[config.name] as { build(params: C, info: StabilizerInfo): Stabilizer };
+    return entry.build(config, {
+      field: `stabilizers[${i}]`,
+      objective: context.objective,
+      dataShape: context.dataShape,
+      batchSize: context.batchSize,
+      rng: root.fork(stabilizerKey(i, config.name)),
+      warn: (message) => warnings.push(message),
+    });
+  });
+}
+
+/** The stable key of the i-th stabilizer (checkpoint names, random streams): `0-spectral-norm`. */
+export function stabilizerKey(index: number, name: string): string {
+  return `${index}-${name}`;
+}
+
+/** Builds D through every stabilizer's `wrapD`, the first listed outermost, for samples of width `inputWidth`. */
+export function composeD(stabilizers: readonly Stabilizer[], base: BuildD, inputWidth: number): Module {
+  const build = stabilizers.reduceRight<BuildD>((inner, s) => (s.wrapD ? (spec) => s.wrapD!(inner, spec) : inner), base);
+  return build({ inputWidth, beforeOutput: [] });
+}
+
+/** Samples D scores jointly: the product of the stabilizers' packing degrees (1 without packing). */
+export function packingOf(stabilizers: readonly Stabilizer[] | undefined): number {
+  return (stabilizers ?? []).reduce((m, s) => m * (s.packing ?? 1), 1);
+}

@@ -1,0 +1,151 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import type { Loss, Objective } from '../losses/types.ts';
+import type { LayerFactory, Module, Param } from '../nn/module.ts';
+import type { Rng, RngState } from '../tensor/rng.ts';
+
+/** How D is to be built: the width of each row it receives and layers to put before its output layer. */
+export interface DSpec {
+  /** Width of one row of D's input: the data's dimension, ×m when packed, +1 with a minibatch-std input feature. */
+  readonly inputWidth: number;
+  /** Layers inserted between D's last hidden layer and its output layer (minibatch features). */
+  readonly beforeOutput: readonly LayerFactory[];
+}
+
+/** Builds D for a spec: the session's network builder, or a stabilizer wrapping it. */
+export type BuildD = (spec: DSpec) => Module;
+
+/** The two networks and how many steps are done, as hooks outside the gradient tape see them. */
+export interface Players {
+  readonly G: Module;
+  readonly D: Module;
+  /** Steps completed before the current one. */
+  readonly step: number;
+}
+
+/** Where a D input comes from, for {@link Stabilizer.dInput}. */
+export interface InputSite {
+  readonly source: 'real' | 'fake';
+  /** Whose update the input is for. */
+  readonly player: 'd' | 'g';
+  /** Steps completed before the current one (schedules). */
+  readonly step: number;
+}
+
+/** What D's step offers {@link Stabilizer.dPenalty}, inside D's gradient tape. */
+export interface DStepView extends Players {
+  /** The batches as D sees them (after input transforms); constants in D's tape. */
+  readonly real: tf.Tensor;
+  readonly fake: tf.Tensor;
+  readonly dReal: tf.Tensor;
+  readonly dFake: tf.Tensor;
+}
+
+/** What G's step offers {@link Stabilizer.gObjective}, inside G's gradient tape. */
+export interface GStepView extends Players {
+  /** G(z) as D sees it (after input transforms); differentiable w.r.t. G's weights. */
+  readonly fake: tf.Tensor;
+  readonly dFake: tf.Tensor;
+  /** D's recorded activations on `fake`, by layer name, in layer order. */
+  readonly fakeFeatures: ReadonlyMap<string, tf.Tensor>;
+  /** A real batch as D sees it, when the loss or a stabilizer ({@link Stabilizer.gStepUsesReal}) needs one. */
+  readonly real?: tf.Tensor;
+  readonly realFeatures: ReadonlyMap<string, tf.Tensor>;
+}
+
+/** JSON values a stabilizer keeps between steps: counters and random streams. */
+export type StabilizerValues = Record<string, number | RngState>;
+
+/**
+ * State a stabilizer carries between steps, saved in checkpoints: its variables (power-iteration
+ * vectors, averaged weights) by slot name, and JSON values. Variables exist from build on, so a
+ * checkpoint restores by assigning into them.
+ */
+export interface StabilizerState {
+  variables(): ReadonlyMap<string, tf.Variable>;
+  values?(): StabilizerValues;
+  restoreValues?(values: StabilizerValues): void;
+}
+
+/**
+ * A remedy that changes the GAN step: a plain object whose optional hooks the session builder
+ * and {@link ganStep} call at fixed points, in config order. A stabilizer uses only the hooks it
+ * needs; nothing in the trainer knows any stabilizer by name.
+ *
+ * Build time: `wrapLoss`, then `wrapD` (first in the config is outermost), then `attach`.
+ * Each D step: `beforeDStep` → `dInput` on both batches → (tape) `dPenalty` → update → `afterDStep`.
+ * Each G step: (tape) `dInput` on G(z) → D → loss → `gObjective` → update → `afterGStep`.
+ */
+export interface Stabilizer {
+  readonly name: string;
+  /** Builds D through `build`, possibly asking for another input width or extra layers, and wraps it. */
+  wrapD?(build: BuildD, spec: DSpec): Module;
+  /** D scores this many samples jointly (PacGAN's m): its output has n/m rows. 1 when absent. */
+  readonly packing?: number;
+  /** Replaces the loss (label smoothing). */
+  wrapLoss?(loss: Loss): Loss;
+  /** Creates state once G and D exist (EMA copies, running averages). */
+  attach?(players: Players): void;
+  /** Whether `gObjective` needs a real batch through D in G's step (feature matching). */
+  readonly gStepUsesReal?: boolean;
+  /** Before each D step, outside the tape (spectral norm's power iteration). */
+  beforeDStep?(players: Players): void;
+  /** Transforms a batch on its way into D, in both players' steps (instance noise). */
+  dInput?(x: tf.Tensor, site: InputSite): tf.Tensor;
+  /** A term added to D's loss inside its tape; reported with the penalties in `dPenalty`. */
+  dPenalty?(view: DStepView): tf.Scalar;
+  /** Turns G's loss so far into the loss G minimizes, inside its tape: add a term or replace it. */
+  gObjective?(loss: tf.Scalar, view: GStepView): tf.Scalar;
+  /** After each applied D update. */
+  afterDStep?(players: Players): void;
+  /** After each applied G update (EMA, running averages). */
+  afterGStep?(players: Players): void;
+  /** The value G's parameter takes when drawing samples for evaluation (EMA); undefined: the live weight. */
+  generatorWeight?(param: Param): tf.Tensor | undefined;
+  /** Numbers logged with each step in `StepRecord.extras` (e.g. the instance-noise σ). */
+  values?(step: number): Record<string, number>;
+  readonly state?: StabilizerState;
+  /** Frees the stabilizer's variables. */
+  dispose?(): void;
+}
+
+/** What building a stabilizer may look at. */
+export interface StabilizerInfo {
+  /** The config path of this stabilizer, e.g. `stabilizers[2]`, for error messages. */
+  readonly field: string;
+  /** The loss with its penalties, constraints and D's shape, before any stabilizer wrapped it. */
+  readonly objective: Objective;
+  /** Shape of one data sample. */
+  readonly dataShape: readonly number[];
+  readonly batchSize: number;
+  /** This stabilizer's own random stream, forked from the run's seed and its place in the config. */
+  readonly rng: Rng;
+  /** Records a warning the session reports (`session.warnings`) instead of printing it. */
+  warn(message: string): void;
+}
+
+/**
+ * A stabilizer as config sees it: name, zod schema of its parameters (name included), one-line
+ * summary, and the builder. Building may refuse a combination with {@link refuse}.
+ */
+export interface StabilizerDefinition<N extends string, S extends z.ZodType<{ name: N }>> {
+  readonly name: N;
+  readonly summary: string;
+  readonly schema: S;
+  build(params: z.output<S>, info: StabilizerInfo): Stabilizer;
+}
+
+/** Declares a stabilizer; returns its argument so TypeScript infers the parameter types. */
+export function defineStabilizer<N extends string, S extends z.ZodType<{ name: N }>>(def: StabilizerDefinition<N, S>): StabilizerDefinition<N, S> {
+  return def;
+}
+
+/**
+ * Throws a {@link ConfigError} for a combination a stabilizer cannot serve, in the format of
+ * schema errors: `invalid config:\n  stabilizers[0].name: …`.
+ */
+export function refuse(info: StabilizerInfo, message: string, key = 'name', received?: unknown): never {
+  const field = `${info.field}.${key}`;
+  throw new ConfigError(`invalid config:\n  ${field}: ${message}`, [{ field, message, received }]);
+}
