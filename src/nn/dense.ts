@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initKernel, type InitName } from './init.ts';
+import { initBias, initKernel, type InitName } from './init.ts';
 import { createParam, weightOf, type LayerFactory } from './module.ts';
 
 /** A fully connected layer `x·W + b` over the last axis of a `[n, inFeatures]` input. */
@@ -13,7 +13,7 @@ export function dense(units: number, options: { init?: InitName; bias?: boolean 
       }
       const fanIn = inputShape[0];
       const kernel = createParam(`${name}/kernel`, 'kernel', initKernel(init, fanIn * units, fanIn, units, rng), [fanIn, units]);
-      const b = bias ? createParam(`${name}/bias`, 'bias', new Float32Array(units), [units]) : undefined;
+      const b = bias ? createParam(`${name}/bias`, 'bias', initBias(init, units, fanIn, rng), [units]) : undefined;
       return {
         name,
         params: b ? [kernel, b] : [kernel],

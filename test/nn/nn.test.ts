@@ -40,6 +40,20 @@ describe('networks', () => {
     expect(std(dc.params[0].variable)).toBeCloseTo(0.02, 3);
   });
 
+  it('pytorch init: kernels and biases U(±1/√fanIn); other inits keep zero biases', () => {
+    const pt = sequential('p', [100], [dense(50, { init: 'pytorch' })], new Rng(2));
+    const he = sequential('h', [100], [dense(50, { init: 'he' })], new Rng(2));
+    const [k, b] = pt.params.map((p) => Array.from(p.variable.dataSync()));
+    for (const values of [k, b]) {
+      expect(Math.max(...values.map(Math.abs))).toBeLessThanOrEqual(0.1);
+      expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0.09); // fills the interval
+    }
+    // Variance of U(±a) is a²/3.
+    const variance = k.reduce((s, v) => s + v * v, 0) / k.length;
+    expect(variance).toBeCloseTo(0.01 / 3, 3);
+    expect(Array.from(he.params[1].variable.dataSync()).every((v) => v === 0)).toBe(true);
+  });
+
   it('batch norm normalizes with batch moments in training, running moments in evaluation', () => {
     const net = sequential('B', [2], [batchNorm({ momentum: 0.5 })], new Rng(0));
     const x = tf.tensor2d([[1, 10], [3, 30]]);
