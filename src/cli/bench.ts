@@ -22,8 +22,8 @@ interface BenchFlags {
 
 const BENCH_BACKENDS = ['native', 'wasm', 'cpu'] as const;
 
-function pick<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
-  if (value === 'all') return [...allowed];
+function pick<T extends string>(flag: string, value: string, allowed: readonly T[], all: readonly T[] = allowed): T[] {
+  if (value === 'all') return [...all];
   const chosen = value.split(',') as T[];
   for (const v of chosen) {
     if (!allowed.includes(v)) throw new ConfigError(`${flag}: got "${v}"; allowed: ${[...allowed, 'all'].join(', ')}`);
@@ -33,7 +33,7 @@ function pick<T extends string>(flag: string, value: string, allowed: readonly T
 
 async function bench(flags: BenchFlags): Promise<void> {
   const models = pick('--model', flags.model, BENCH_MODELS);
-  const backends = pick('--backend', flags.backend, [...BENCH_BACKENDS, 'auto'] as const);
+  const backends = pick('--backend', flags.backend, [...BENCH_BACKENDS, 'auto'] as const, BENCH_BACKENDS);
   const steps = flags.steps === undefined ? undefined : Number(flags.steps);
   if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new ConfigError(`--steps: got "${flags.steps}"; expected a positive integer`);
   const seconds = Number(flags.seconds);
