@@ -5,6 +5,7 @@ import { registerInfo } from './info.ts';
 import { registerPlot } from './plot.ts';
 import { registerPresets } from './presets.ts';
 import { registerReport } from './report.ts';
+import { registerScenario } from './scenario.ts';
 import { registerTrain } from './train.ts';
 
 const program = new Command();
@@ -18,6 +19,7 @@ registerPresets(program);
 registerEval(program);
 registerReport(program);
 registerPlot(program);
+registerScenario(program);
 registerBench(program);
 registerInfo(program);
 await program.parseAsync(process.argv);
