@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, parseConfigText, parseSetting, PRESET_NAMES, PRESETS, resolveConfig } from '../../src/config/index.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { configErrorOf } from '../helpers/errors.ts';
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const errorOf = configErrorOf;
 
 describe('config resolution', () => {
   it('fills every default and merges preset → file → --set → flags in that order', () => {

@@ -9,6 +9,7 @@ import { evaluate } from '../../src/train/evaluator.ts';
 import { buildSession, encodeCheckpoint, ganStep, restoreCheckpoint, sampleNoise, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
+import { configErrorOf } from '../helpers/errors.ts';
 
 beforeAll(() => selectTestBackend('cpu'));
 
@@ -28,15 +29,7 @@ const ALL = [
 
 const withoutTime = ({ ms: _ms, ...rest }: StepRecord) => rest;
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = configErrorOf;
 
 describe('stabilizer config', () => {
   it('fills each stabilizer’s defaults and keeps the order', () => {
