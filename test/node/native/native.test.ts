@@ -70,6 +70,8 @@ function gradsOf(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: (() => tf.Tensor)
 }
 
 beforeAll(() => {
+  // As useBackend does: silences tfjs's "install tfjs-node" advice in the test output.
+  tf.env().set('PROD', true);
   const status = registerNativeBackend();
   if (!status.ok) throw new Error(status.reason);
 });
