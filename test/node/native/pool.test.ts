@@ -27,6 +27,7 @@ function churn(a: tf.Tensor, b: tf.Tensor): void {
 }
 
 beforeAll(async () => {
+  tf.env().set('PROD', true); // as useBackend does: no "install tfjs-node" advice in the output
   expect(N * N).toBeGreaterThanOrEqual(POOL_MIN_FLOATS);
   const status = registerNativeBackend();
   if (!status.ok) throw new Error(status.reason);
