@@ -7,11 +7,11 @@ import { registerNativeBackend } from './native/index.ts';
 const require = createRequire(import.meta.url);
 
 /**
- * How much faster native trains than the wasm fallback: `saddlepoint bench --model mlp-gan,dcgan-mnist
- * --backend native,wasm` on the project's 2-core machine, 2026-11-23 (mlp-gan 9.1 vs 3.7 steps/s,
- * dcgan-mnist 3.9 vs 1.2). Shown to users whose machine lacks OpenBLAS.
+ * How much faster native trains than the wasm fallback: `saddlepoint bench --model all --backend
+ * native,wasm` on the project's 2-core machine, 2026-11-23 (mlp-gan 9.09 vs 4.24 steps/s,
+ * mlp-gan-gp 6.77 vs 2.74, dcgan-mnist 3.53 vs 1.39). Shown to users whose machine lacks OpenBLAS.
  */
-export const NATIVE_SPEEDUP_OVER_WASM = '2.5–3.3×';
+export const NATIVE_SPEEDUP_OVER_WASM = '2.1–2.5×';
 
 /** The `native` backend: tfjs's CPU kernels with matmul and conv on OpenBLAS. */
 export const nativeCandidate: BackendCandidate = {
