@@ -8,6 +8,7 @@ import { useNodeBackend } from '../node/backends.ts';
 import { findTorch, torchStepsPerSecond } from '../node/torch-reference.ts';
 import type { BackendName } from '../tensor/backend.ts';
 import { exitWithError } from './errors.ts';
+import { positiveIntFlag } from './flags.ts';
 
 interface BenchFlags {
   model: string;
@@ -34,8 +35,7 @@ function pick<T extends string>(flag: string, value: string, allowed: readonly T
 async function bench(flags: BenchFlags): Promise<void> {
   const models = pick('--model', flags.model, BENCH_MODELS);
   const backends = pick('--backend', flags.backend, [...BENCH_BACKENDS, 'auto'] as const, BENCH_BACKENDS);
-  const steps = flags.steps === undefined ? undefined : Number(flags.steps);
-  if (steps !== undefined && !(Number.isInteger(steps) && steps > 0)) throw new ConfigError(`--steps: got "${flags.steps}"; expected a positive integer`);
+  const steps = positiveIntFlag('--steps', flags.steps);
   const seconds = Number(flags.seconds);
   const threads = Math.min(2, availableParallelism());
   const torch = flags.vsTorch ? findTorch() : undefined;
@@ -43,8 +43,7 @@ async function bench(flags: BenchFlags): Promise<void> {
   const torchRates = new Map<BenchModel, number>();
   const rows: BenchRow[] = [];
   const soaks: SoakResult[] = [];
-  const soakSteps = flags.soak === undefined ? undefined : Number(flags.soak);
-  if (soakSteps !== undefined && !(Number.isInteger(soakSteps) && soakSteps > 0)) throw new ConfigError(`--soak: got "${flags.soak}"; expected a positive integer`);
+  const soakSteps = positiveIntFlag('--soak', flags.soak);
   const log = (text: string) => process.stderr.write(`${text}\n`);
   for (const backend of backends) {
     let choice;

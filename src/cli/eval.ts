@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { parseOrThrow } from '../config/errors.ts';
 import { runConfigSchema } from '../config/schema.ts';
-import { ConfigError } from '../errors.ts';
 import { useNodeBackend } from '../node/backends.ts';
 import { loadPointsFile } from '../node/points-file.ts';
 import { latestCheckpoint, readRunConfig } from '../node/run-dir.ts';
@@ -10,6 +9,7 @@ import { buildSession } from '../train/build.ts';
 import { restoreCheckpoint } from '../train/checkpoint.ts';
 import { evaluate } from '../train/evaluator.ts';
 import { exitWithError } from './errors.ts';
+import { positiveIntFlag } from './flags.ts';
 
 interface EvalFlags {
   checkpoint?: string;
@@ -18,21 +18,15 @@ interface EvalFlags {
   json?: boolean;
 }
 
-const positive = (flag: string, value: string | undefined) => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${flag}: got "${value}"; expected a positive integer`);
-  return n;
-};
 
 async function evalRun(runDir: string, flags: EvalFlags): Promise<void> {
   const stored = readRunConfig(runDir);
   const config = parseOrThrow(runConfigSchema, stored.config, `config in ${runDir}`);
   await useNodeBackend(flags.backend as BackendName);
   const session = buildSession(config, { loadPointsFile });
-  const { path, checkpoint } = latestCheckpoint(runDir, positive('--checkpoint', flags.checkpoint));
+  const { path, checkpoint } = latestCheckpoint(runDir, positiveIntFlag('--checkpoint', flags.checkpoint));
   restoreCheckpoint(session, checkpoint, path);
-  const { record } = evaluate(session, { samples: positive('--samples', flags.samples) ?? config.eval.samples, seed: config.seed });
+  const { record } = evaluate(session, { samples: positiveIntFlag('--samples', flags.samples) ?? config.eval.samples, seed: config.seed });
   const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
   process.stderr.write(`${path}\n`);
   for (const [k, v] of Object.entries(record)) if (k !== 'kind') process.stderr.write(`  ${k.padEnd(12)} ${fmt(v)}\n`);
