@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { Loss, Objective } from '../losses/types.ts';
 import type { LayerFactory, Module, Param } from '../nn/module.ts';
+import type { Optimizer } from '../optim/types.ts';
 import type { Rng, RngState } from '../tensor/rng.ts';
 
 /** How D is to be built: the width of each row it receives and layers to put before its output layer. */
@@ -52,6 +53,8 @@ export interface GStepView extends Players {
   /** A real batch as D sees it, when the loss or a stabilizer ({@link Stabilizer.gStepUsesReal}) needs one. */
   readonly real?: tf.Tensor;
   readonly realFeatures: ReadonlyMap<string, tf.Tensor>;
+  /** D's optimizer, read-only: its state and rule let a stabilizer look ahead (unrolling). */
+  readonly dOptimizer?: Optimizer;
 }
 
 /** JSON values a stabilizer keeps between steps: counters and random streams. */

@@ -3,7 +3,7 @@ import { DivergenceError } from '../errors.ts';
 import { variablesOf } from '../nn/module.ts';
 import type { DStepView, GStepView, InputSite, Players, Stabilizer } from '../stabilizers/types.ts';
 import type { StepRecord } from './records.ts';
-import { sampleNoise, trainingContext, type GanSession } from './session.ts';
+import { sampleNoise, sampleReal, trainingContext, type GanSession } from './session.ts';
 
 /** Global L2 norm of a list of gradients. */
 function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
@@ -62,7 +62,7 @@ function discriminatorStep(session: GanSession): DStats {
   for (const s of stabilizers) s.beforeDStep?.(playersOf(session));
   const kept: tf.Scalar[] = [];
   const grads = tf.tidy(() => {
-    const real = intoD(session, session.data.sample(batchSize, rngs.data), 'real', 'd');
+    const real = intoD(session, sampleReal(session, batchSize), 'real', 'd');
     const fake = intoD(session, G.apply(sampleNoise(session.noise, batchSize, rngs.noise), ctx), 'fake', 'd');
     const applyD = (x: tf.Tensor) => D.apply(x, ctx);
     const { value, grads: byName } = tf.variableGrads(() => {
@@ -108,7 +108,7 @@ function generatorStep(session: GanSession): { gLoss: number; gradNormG: number 
   const kept: tf.Scalar[] = [];
   const grads = tf.tidy(() => {
     const z = sampleNoise(session.noise, batchSize, rngs.noise);
-    const realBatch = usesReal ? session.data.sample(batchSize, rngs.data) : undefined;
+    const realBatch = usesReal ? sampleReal(session, batchSize) : undefined;
     const { value, grads: byName } = tf.variableGrads(() => {
       const fakeFeatures = new Map<string, tf.Tensor>();
       const realFeatures = new Map<string, tf.Tensor>();
@@ -116,7 +116,7 @@ function generatorStep(session: GanSession): { gLoss: number; gradNormG: number 
       const dFake = D.apply(fake, { ...ctx, record: (layer, a) => fakeFeatures.set(layer, a) });
       const real = realBatch && intoD(session, realBatch, 'real', 'g');
       const dReal = real ? D.apply(real, { ...ctx, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
-      const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, realFeatures };
+      const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, realFeatures, dOptimizer: session.optimizers.d };
       return stabilizers.reduce((loss, s) => (s.gObjective ? s.gObjective(loss, view) : loss), objective.loss.g(dFake, dReal));
     }, gVars);
     const list = gVars.map((v) => byName[v.name] ?? tf.zerosLike(v));

@@ -47,7 +47,10 @@ export function sampleNoise(spec: NoiseSpec, n: number, rng: Rng): tf.Tensor2D {
  * scenarios), then stepped by {@link ganStep} and saved by checkpoints.
  */
 export interface GanSession {
+  /** The true data: what evaluation measures against. */
   data: Dataset;
+  /** Where training batches come from when it is not `data` (a curriculum's schedule of it). */
+  trainingData?: Dataset;
   G: Module;
   D: Module;
   objective: Objective;
@@ -63,6 +66,11 @@ export interface GanSession {
   stabilizers?: readonly Stabilizer[];
   /** What the builder found questionable but let run (e.g. spectral norm with weight clipping), for the caller to show. */
   warnings?: string[];
+}
+
+/** `n` real samples for a training batch: from the curriculum's data when there is one. */
+export function sampleReal(session: GanSession, n: number): tf.Tensor {
+  return (session.trainingData ?? session.data).sample(n, session.rngs.data);
 }
 
 /** The context both networks run in while training. */
