@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lossSchema } from '../losses/index.ts';
 import { ACTIVATION_NAMES } from '../nn/activation.ts';
 import { INIT_NAMES } from '../nn/init.ts';
-import { optimizerSchema } from '../optim/index.ts';
+import { gameSchema, optimizerSchema, scheduleSchema } from '../optim/index.ts';
 import { stabilizerSchema } from '../stabilizers/index.ts';
 import { BACKEND_NAMES } from '../tensor/backend.ts';
 
@@ -94,6 +94,10 @@ export const runConfigSchema = z.strictObject({
     .strictObject({
       g: optimizerSchema.prefault({ name: 'adam' }),
       d: optimizerSchema.prefault({ name: 'adam' }),
+      /** Multiplies both players' base learning rates by a factor of the step, e.g. `{ name: 'cosine', warmup: 100 }`. */
+      schedule: scheduleSchema.prefault({ name: 'constant' }),
+      /** How the players' updates combine in a step: alternating (default), simultaneous, extragradient, consensus. */
+      game: gameSchema.prefault({ name: 'alternating' }),
     })
     .prefault({}),
   /** Remedies applied in this order, e.g. `[{ name: 'spectral-norm' }, { name: 'packing', m: 2 }]`. */

@@ -4,8 +4,11 @@ import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
 import type { InitName } from './init.ts';
 import type { Layer, LayerFactory } from './module.ts';
-import { batchNorm, layerNorm } from './norm.ts';
+import { batchNorm, layerNorm, virtualBatchNorm } from './norm.ts';
 import { sequential } from './sequential.ts';
+
+/** Normalizations an MLP can put after its hidden dense layers. */
+export type MlpNorm = 'none' | 'batch' | 'layer' | 'virtual-batch';
 
 /** Options of {@link mlp}. */
 export interface MlpOptions {
@@ -19,20 +22,41 @@ export interface MlpOptions {
   /** Activation after the output layer (`linear` for logits and for G's output on toy data). */
   outAct?: ActivationName;
   /** Normalization after each hidden dense layer, before the activation. */
-  norm?: 'none' | 'batch' | 'layer';
+  norm?: MlpNorm;
+  /**
+   * With `norm: 'virtual-batch'`: how many leading rows of every input are the reference batch
+   * (`withReferenceBatch` puts them there).
+   */
+  referenceRows?: number;
   /** Dropout rate after each hidden activation. */
   dropout?: number;
   init?: InitName;
 }
 
+/** Makes the norm layer put after each hidden dense layer; undefined for `none`. */
+function normFactory(norm: MlpNorm, referenceRows: number | undefined): (() => LayerFactory) | undefined {
+  switch (norm) {
+    case 'none':
+      return undefined;
+    case 'batch':
+      return () => batchNorm();
+    case 'layer':
+      return () => layerNorm();
+    case 'virtual-batch':
+      if (referenceRows === undefined) throw new RangeError("mlp: norm 'virtual-batch' needs referenceRows, the number of reference rows in front of each input");
+      return () => virtualBatchNorm({ referenceRows });
+  }
+}
+
 /** The layer specs of a multi-layer perceptron, for composing into larger networks. */
 export function mlpLayers(options: MlpOptions): LayerFactory[] {
-  const { hidden, out, act = 'relu', alpha = 0.2, outAct = 'linear', norm = 'none', dropout: rate = 0, init = 'he' } = options;
+  const { hidden, out, act = 'relu', alpha = 0.2, outAct = 'linear', norm = 'none', dropout: rate = 0, init = 'he', referenceRows } = options;
+  const normLayer = normFactory(norm, referenceRows);
   const layers: LayerFactory[] = [];
   for (const width of hidden) {
-    layers.push(dense(width, { init, bias: norm !== 'batch' }));
-    if (norm === 'batch') layers.push(batchNorm());
-    if (norm === 'layer') layers.push(layerNorm());
+    // The norm's offset makes a bias redundant.
+    layers.push(dense(width, { init, bias: norm !== 'batch' && norm !== 'virtual-batch' }));
+    if (normLayer) layers.push(normLayer());
     layers.push(activation(act, alpha));
     if (rate > 0) layers.push(dropout(rate));
   }

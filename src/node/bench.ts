@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { benchSession, type BenchModel } from '../bench/models.ts';
-import { disposeModule } from '../nn/module.ts';
 import { ganStep } from '../train/gan-step.ts';
-import type { GanSession } from '../train/session.ts';
+import { disposeSession } from '../train/session.ts';
 
 /** One row of `saddlepoint bench`. */
 export interface BenchRow {
@@ -31,14 +30,6 @@ export interface BenchOptions {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Frees a bench session's weights and optimizer slots. */
-function disposeSession(session: GanSession): void {
-  disposeModule(session.G);
-  disposeModule(session.D);
-  session.optimizers.g.dispose();
-  session.optimizers.d.dispose();
-}
 
 /** Times full GAN steps (D step + G step) of a benchmark model on the current backend. */
 export function benchModel(model: BenchModel, options: BenchOptions = {}): BenchRow {

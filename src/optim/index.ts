@@ -1,13 +1,31 @@
 import { z } from 'zod';
+import { optimisticAdam, optimisticSgd } from './optimistic.ts';
 import { adam, rmsprop, sgd } from './optimizers.ts';
 import type { Optimizer } from './types.ts';
 
 export { type Optimizer } from './types.ts';
-export { adam, rmsprop, sgd, type AdamOptions, type RmspropOptions, type SgdOptions } from './optimizers.ts';
+export { adam, rmsprop, sgd, Slots, type AdamOptions, type RmspropOptions, type SgdOptions } from './optimizers.ts';
+export { optimisticAdam, optimisticSgd, type OptimisticAdamOptions, type OptimisticSgdOptions } from './optimistic.ts';
+export {
+  constant,
+  cosine,
+  linear,
+  lrScheduleFor,
+  scheduleFactor,
+  scheduleSchema,
+  SCHEDULE_NAMES,
+  type DecayOptions,
+  type LrSchedule,
+  type ScheduleConfig,
+} from './schedules.ts';
+export { checkGameScheme, gameSchema, GAME_SCHEME_NAMES, type GameConfig } from './game.ts';
 
 const lr = z.number().positive();
 
-/** The config schema of one player's optimizer. */
+/**
+ * The config schema of one player's optimizer: `adam`, `rmsprop`, `sgd`, or the optimistic
+ * `optimistic-sgd` and `optimistic-adam` (Daskalakis et al. 2018) made for games.
+ */
 export const optimizerSchema = z.discriminatedUnion('name', [
   z.strictObject({
     name: z.literal('adam'),
@@ -27,6 +45,17 @@ export const optimizerSchema = z.discriminatedUnion('name', [
     lr: lr.default(1e-2),
     momentum: z.number().min(0).lt(1).default(0),
   }),
+  z.strictObject({
+    name: z.literal('optimistic-sgd'),
+    lr: lr.default(1e-2),
+  }),
+  z.strictObject({
+    name: z.literal('optimistic-adam'),
+    lr: lr.default(1e-4),
+    beta1: z.number().min(0).lt(1).default(0.5),
+    beta2: z.number().min(0).lt(1).default(0.9),
+    epsilon: z.number().positive().default(1e-8),
+  }),
 ]);
 
 export type OptimizerConfig = z.output<typeof optimizerSchema>;
@@ -40,5 +69,9 @@ export function buildOptimizer(config: OptimizerConfig): Optimizer {
       return rmsprop(config);
     case 'sgd':
       return sgd(config);
+    case 'optimistic-sgd':
+      return optimisticSgd(config);
+    case 'optimistic-adam':
+      return optimisticAdam(config);
   }
 }

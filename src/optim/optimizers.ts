@@ -2,10 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Param } from '../nn/module.ts';
 import type { Optimizer } from './types.ts';
 
-/** Slots (per-parameter state tensors) kept as variables, created lazily at the first step. */
-class Slots {
+/**
+ * Slots (per-parameter state tensors) kept as variables, created lazily at the first step and
+ * named `<param>/<slot>`, so {@link Optimizer.state} and checkpoints see them by name.
+ */
+export class Slots {
   private readonly slots = new Map<string, tf.Variable>();
 
+  /** The slot `slot` of `param`, created as zeros of the parameter's shape at first use. */
   get(param: Param, slot: string): tf.Variable {
     const key = `${param.name}/${slot}`;
     let v = this.slots.get(key);
@@ -16,15 +20,18 @@ class Slots {
     return v;
   }
 
+  /** Every slot by `<param>/<slot>` name. */
   entries(): Map<string, tf.Tensor> {
     return new Map(this.slots);
   }
 
+  /** Replaces every slot by copies of `tensors`. */
   restore(tensors: Map<string, tf.Tensor>): void {
     this.dispose();
     for (const [key, t] of tensors) this.slots.set(key, tf.tidy(() => tf.variable(t.clone(), false)));
   }
 
+  /** Frees every slot. */
   dispose(): void {
     for (const v of this.slots.values()) v.dispose();
     this.slots.clear();

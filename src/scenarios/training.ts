@@ -6,10 +6,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset.ts';
 import { bceD, buildObjective, type LossConfig } from '../losses/index.ts';
-import { disposeModule, variablesOf, type Module } from '../nn/index.ts';
+import { variablesOf, type Module } from '../nn/index.ts';
 import { adam, type Optimizer } from '../optim/index.ts';
 import type { Rng } from '../tensor/rng.ts';
 import { runRngs, sampleNoise, type GanSession, type NoiseSpec } from '../train/index.ts';
+
+export { disposeSession } from '../train/index.ts';
 
 /**
  * A dataset that always returns the same `n` rows (the classic examples train on one fixed real
@@ -56,15 +58,6 @@ export function handSession(spec: HandSessionSpec): GanSession {
     rngs: runRngs(spec.seed),
     step: 0,
   };
-}
-
-/** Frees a session's networks and optimizer state. */
-export function disposeSession(session: GanSession): void {
-  disposeModule(session.G);
-  disposeModule(session.D);
-  session.optimizers.g.dispose();
-  session.optimizers.d.dispose();
-  session.data.dispose?.();
 }
 
 /** `n` samples of G on fresh noise from `rng`, flat. */

@@ -14,19 +14,31 @@
  * | `weight-penalty` | λ·Σ‖W‖² over D's kernels in D's loss | `dPenalty` |
  * | `ema` | exponential moving average of G's weights, used by the evaluator | `attach`, `afterGStep`, `generatorWeight`, state |
  * | `packing` | PacGAN: D sees m samples concatenated | `wrapD`, `packing` |
+ * | `unrolled` | G's loss against D after K differentiable updates of D's optimizer (surrogate gradient) | `wrapLoss`, `gObjective` |
+ * | `gradient-penalty` | WGAN-GP (two/one-sided), DRAGAN, R1 or R2 added to any loss's D objective | definition `penalty` |
+ * | `virtual-batch-norm` | G's and/or D's hidden features normalized with a fixed reference batch's statistics plus the example's own | `wrapG`, `wrapD` |
+ * | `curriculum` | real batches from the first modes only, or blurred, until a step (a data schedule; evaluation uses the true data) | `wrapData`, `values` |
  *
  * Refusals are `ConfigError`s at build time (label smoothing without BCE targets, packing or
  * last-layer minibatch features with BEGAN, a batch not divisible by m, minibatch discrimination
- * with gradient penalties, a feature-matching layer D lacks); questionable but working
+ * with gradient penalties, a feature-matching layer D lacks, virtual batch norm on a network whose
+ * config already has a norm, a curriculum over modes on data without known modes); questionable but working
  * combinations (spectral norm with weight clipping, packing with gradient penalties) become
  * `session.warnings`.
  */
 import { z } from 'zod';
-import type { Objective } from '../losses/types.ts';
+import type { Objective, Penalty } from '../losses/types.ts';
 import type { Module } from '../nn/module.ts';
+import type { OptimizerConfig } from '../optim/index.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { MlpNorm } from '../nn/mlp.ts';
 import { Rng } from '../tensor/rng.ts';
+import type { NoiseSpec } from '../train/session.ts';
+import { curriculumStabilizer } from './curriculum.ts';
 import { emaStabilizer } from './ema.ts';
 import { featureMatchingStabilizer } from './feature-matching.ts';
+import { gradientPenaltyStabilizer } from './gradient-penalty.ts';
+import { unrolledStabilizer } from './unrolled.ts';
 import { historicalAveragingStabilizer } from './historical-averaging.ts';
 import { instanceNoiseStabilizer } from './instance-noise.ts';
 import { labelSmoothingStabilizer } from './label-smoothing.ts';
@@ -34,7 +46,8 @@ import { minibatchDiscriminationStabilizer } from './minibatch-discrimination.ts
 import { minibatchStdStabilizer } from './minibatch-std.ts';
 import { packingStabilizer } from './packing.ts';
 import { spectralNormStabilizer } from './spectral-norm.ts';
-import type { BuildD, Stabilizer, StabilizerInfo } from './types.ts';
+import type { BuildD, BuildG, Stabilizer, StabilizerInfo } from './types.ts';
+import { virtualBatchNormStabilizer } from './virtual-batch-norm.ts';
 import { weightPenaltyStabilizer } from './weight-penalty.ts';
 
 export {
@@ -45,6 +58,9 @@ export {
   type StabilizerDefinition,
   type BuildD,
   type DSpec,
+  type BuildG,
+  type GSpec,
+  type NormOverride,
   type Players,
   type InputSite,
   type DStepView,
@@ -62,6 +78,18 @@ export { instanceNoise, instanceNoiseSigma, type InstanceNoiseOptions } from './
 export { weightPenalty, kernelSquaredNorm } from './weight-penalty.ts';
 export { ema } from './ema.ts';
 export { packing, pack } from './packing.ts';
+export { gradientPenaltyStabilizer } from './gradient-penalty.ts';
+export { unrolled, unrollRule, type UnrolledOptions } from './unrolled.ts';
+export { virtualBatchNormalization, type ReferenceBatches } from './virtual-batch-norm.ts';
+export {
+  modesCurriculum,
+  noiseCurriculum,
+  curriculumModes,
+  curriculumSigma,
+  firstModes,
+  type ModesCurriculumOptions,
+  type NoiseCurriculumOptions,
+} from './curriculum.ts';
 
 /** The config schema of one entry of `stabilizers`: one strict object per stabilizer, told apart by `name`. */
 export const stabilizerSchema = z.discriminatedUnion('name', [
@@ -75,6 +103,10 @@ export const stabilizerSchema = z.discriminatedUnion('name', [
   weightPenaltyStabilizer.schema,
   emaStabilizer.schema,
   packingStabilizer.schema,
+  gradientPenaltyStabilizer.schema,
+  unrolledStabilizer.schema,
+  virtualBatchNormStabilizer.schema,
+  curriculumStabilizer.schema,
 ]);
 
 /** A validated stabilizer config. */
@@ -84,7 +116,11 @@ export type StabilizerName = StabilizerConfig['name'];
 
 /** A registry: every stabilizer by name, with its summary and builder. */
 export type StabilizerRegistry = {
-  [N in StabilizerName]: { summary: string; build(params: Extract<StabilizerConfig, { name: N }>, info: StabilizerInfo): Stabilizer };
+  [N in StabilizerName]: {
+    summary: string;
+    penalty?(params: Extract<StabilizerConfig, { name: N }>): Penalty;
+    build(params: Extract<StabilizerConfig, { name: N }>, info: StabilizerInfo): Stabilizer;
+  };
 };
 
 /** Every stabilizer by name: the registry configs draw from. */
@@ -99,6 +135,10 @@ export const STABILIZERS: StabilizerRegistry = {
   'weight-penalty': weightPenaltyStabilizer,
   ema: emaStabilizer,
   packing: packingStabilizer,
+  'gradient-penalty': gradientPenaltyStabilizer,
+  unrolled: unrolledStabilizer,
+  'virtual-batch-norm': virtualBatchNormStabilizer,
+  curriculum: curriculumStabilizer,
 };
 
 /** Names of all stabilizers, in registry order. */
@@ -110,6 +150,10 @@ export interface StabilizerContext {
   dataShape: readonly number[];
   batchSize: number;
   seed: number;
+  dOptimizer: OptimizerConfig;
+  data: Dataset;
+  noise: NoiseSpec;
+  norms: { g: MlpNorm; d: MlpNorm };
 }
 
 /**
@@ -130,10 +174,26 @@ export function buildStabilizers(
       objective: context.objective,
       dataShape: context.dataShape,
       batchSize: context.batchSize,
+      dOptimizer: context.dOptimizer,
+      data: context.data,
+      noise: context.noise,
+      norms: context.norms,
       rng: root.fork(stabilizerKey(i, config.name)),
       warn: (message) => warnings.push(message),
     });
   });
+}
+
+/**
+ * The objective with the penalties stabilizers add to it (a gradient penalty on any loss), in
+ * config order after the loss's own. Built before the stabilizers, which see the result.
+ */
+export function withStabilizerPenalties(objective: Objective, configs: readonly StabilizerConfig[], registry: StabilizerRegistry = STABILIZERS): Objective {
+  const added = configs.flatMap(<C extends StabilizerConfig>(config: C) => {
+    const entry = registry[config.name] as { penalty?(params: C): Penalty };
+    return entry.penalty ? [entry.penalty(config)] : [];
+  });
+  return added.length ? { ...objective, penalties: [...objective.penalties, ...added] } : objective;
 }
 
 /** The stable key of the i-th stabilizer (checkpoint names, random streams): `0-spectral-norm`. */
@@ -145,6 +205,21 @@ export function stabilizerKey(index: number, name: string): string {
 export function composeD(stabilizers: readonly Stabilizer[], base: BuildD, inputWidth: number): Module {
   const build = stabilizers.reduceRight<BuildD>((inner, s) => (s.wrapD ? (spec) => s.wrapD!(inner, spec) : inner), base);
   return build({ inputWidth, beforeOutput: [] });
+}
+
+/** Builds G through every stabilizer's `wrapG`, the first listed outermost, for latent inputs of width `inputWidth`. */
+export function composeG(stabilizers: readonly Stabilizer[], base: BuildG, inputWidth: number): Module {
+  const build = stabilizers.reduceRight<BuildG>((inner, s) => (s.wrapG ? (spec) => s.wrapG!(inner, spec) : inner), base);
+  return build({ inputWidth });
+}
+
+/**
+ * The data training batches come from: `data` through every stabilizer's `wrapData` (the first
+ * listed sees the true data), each scheduled by `clock` (steps completed); `data` itself when no
+ * stabilizer schedules it.
+ */
+export function composeData(stabilizers: readonly Stabilizer[], data: Dataset, clock: () => number): Dataset {
+  return stabilizers.reduce((d, s) => (s.wrapData ? s.wrapData(d, clock) : d), data);
 }
 
 /** Samples D scores jointly: the product of the stabilizers' packing degrees (1 without packing). */

@@ -1,10 +1,20 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import type { Loss, Objective } from '../losses/types.ts';
+import type { Loss, Objective, Penalty } from '../losses/types.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { MlpNorm, MlpOptions } from '../nn/mlp.ts';
 import type { LayerFactory, Module, Param } from '../nn/module.ts';
+import type { OptimizerConfig } from '../optim/index.ts';
 import type { Optimizer } from '../optim/types.ts';
 import type { Rng, RngState } from '../tensor/rng.ts';
+import type { NoiseSpec } from '../train/session.ts';
+
+/**
+ * A normalization a stabilizer asks a network to be built with, replacing its config's `norm`
+ * (virtual batch norm: `{ norm: 'virtual-batch', referenceRows: 128 }`).
+ */
+export type NormOverride = Required<Pick<MlpOptions, 'norm'>> & Pick<MlpOptions, 'referenceRows'>;
 
 /** How D is to be built: the width of each row it receives and layers to put before its output layer. */
 export interface DSpec {
@@ -12,10 +22,21 @@ export interface DSpec {
   readonly inputWidth: number;
   /** Layers inserted between D's last hidden layer and its output layer (minibatch features). */
   readonly beforeOutput: readonly LayerFactory[];
+  /** The normalization of D's hidden layers, instead of `model.d.norm`. */
+  readonly norm?: NormOverride;
 }
 
 /** Builds D for a spec: the session's network builder, or a stabilizer wrapping it. */
 export type BuildD = (spec: DSpec) => Module;
+
+/** How G is to be built: the width of its input z, and a normalization replacing `model.g.norm`. */
+export interface GSpec {
+  readonly inputWidth: number;
+  readonly norm?: NormOverride;
+}
+
+/** Builds G for a spec: the session's network builder, or a stabilizer wrapping it. */
+export type BuildG = (spec: GSpec) => Module;
 
 /** The two networks and how many steps are done, as hooks outside the gradient tape see them. */
 export interface Players {
@@ -76,7 +97,8 @@ export interface StabilizerState {
  * and {@link ganStep} call at fixed points, in config order. A stabilizer uses only the hooks it
  * needs; nothing in the trainer knows any stabilizer by name.
  *
- * Build time: `wrapLoss`, then `wrapD` (first in the config is outermost), then `attach`.
+ * Build time: `wrapLoss`, then `wrapG` and `wrapD` (first in the config is outermost), then
+ * `wrapData` (first in the config sees the true data), then `attach`.
  * Each D step: `beforeDStep` → `dInput` on both batches → (tape) `dPenalty` → update → `afterDStep`.
  * Each G step: (tape) `dInput` on G(z) → D → loss → `gObjective` → update → `afterGStep`.
  */
@@ -84,6 +106,13 @@ export interface Stabilizer {
   readonly name: string;
   /** Builds D through `build`, possibly asking for another input width or extra layers, and wraps it. */
   wrapD?(build: BuildD, spec: DSpec): Module;
+  /** Builds G through `build`, possibly with another normalization, and wraps it (virtual batch norm). */
+  wrapG?(build: BuildG, spec: GSpec): Module;
+  /**
+   * The data real training batches are drawn from, as a schedule over `clock()` (steps completed):
+   * a curriculum. Evaluation keeps measuring against the true data.
+   */
+  wrapData?(data: Dataset, clock: () => number): Dataset;
   /** D scores this many samples jointly (PacGAN's m): its output has n/m rows. 1 when absent. */
   readonly packing?: number;
   /** Replaces the loss (label smoothing). */
@@ -122,6 +151,14 @@ export interface StabilizerInfo {
   /** Shape of one data sample. */
   readonly dataShape: readonly number[];
   readonly batchSize: number;
+  /** The true data of the run (reference batches, modes a curriculum schedules). */
+  readonly data: Dataset;
+  /** G's latent noise: its width and distribution. */
+  readonly noise: NoiseSpec;
+  /** The `norm` each network's config asks for (`model.g.norm`, `model.d.norm`). */
+  readonly norms: { readonly g: MlpNorm; readonly d: MlpNorm };
+  /** D's optimizer as configured (unrolling replays its rule). */
+  readonly dOptimizer: OptimizerConfig;
   /** This stabilizer's own random stream, forked from the run's seed and its place in the config. */
   readonly rng: Rng;
   /** Records a warning the session reports (`session.warnings`) instead of printing it. */
@@ -136,6 +173,12 @@ export interface StabilizerDefinition<N extends string, S extends z.ZodType<{ na
   readonly name: N;
   readonly summary: string;
   readonly schema: S;
+  /**
+   * A term the stabilizer adds to D's objective, known before any stabilizer is built, so the
+   * step computes it with the loss's own penalties and every stabilizer's `info.objective` lists
+   * it (gradient penalties on any loss).
+   */
+  penalty?(params: z.output<S>): Penalty;
   build(params: z.output<S>, info: StabilizerInfo): Stabilizer;
 }
 

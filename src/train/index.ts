@@ -1,5 +1,5 @@
 export { type StepRecord, type EvalRecord, type SampleSnapshot, FINITE_FIELDS } from './records.ts';
-export { type GanSession, type RunRngs, type NoiseSpec, runRngs, rngStates, sampleNoise, trainingContext } from './session.ts';
+export { type GanSession, type RunRngs, type NoiseSpec, runRngs, rngStates, sampleNoise, sampleReal, trainingContext, disposeSession } from './session.ts';
 export { ganStep } from './gan-step.ts';
 export { trainLoop, type TrainHooks, type TrainOptions, type TrainOutcome } from './loop.ts';
 export { buildSession, buildDataset, type Platform } from './build.ts';
@@ -13,3 +13,4 @@ export {
   type CheckpointManifest,
   type EncodedCheckpoint,
 } from './checkpoint.ts';
+export { evaluate, type EvalOptions } from './evaluator.ts';

@@ -3,6 +3,8 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Objective } from '../losses/types.ts';
 import type { ApplyContext, Module } from '../nn/module.ts';
 import type { Optimizer } from '../optim/types.ts';
+import type { GameConfig } from '../optim/game.ts';
+import type { LrSchedule } from '../optim/schedules.ts';
 import type { Stabilizer } from '../stabilizers/types.ts';
 import { Rng, type RngState } from '../tensor/rng.ts';
 
@@ -59,6 +61,10 @@ export interface GanSession {
   batchSize: number;
   /** Discriminator steps per generator step (the original paper's k). */
   dStepsPerG: number;
+  /** How the players' updates combine in a step (see {@link GameConfig}); alternating when absent. */
+  game?: GameConfig;
+  /** Sets each player's lr to base × factor(step) before the step's updates; constant lrs when absent. */
+  lrSchedule?: LrSchedule;
   rngs: RunRngs;
   /** Steps completed so far. */
   step: number;
@@ -76,4 +82,13 @@ export function sampleReal(session: GanSession, n: number): tf.Tensor {
 /** The context both networks run in while training. */
 export function trainingContext(session: GanSession): ApplyContext {
   return { training: true, rng: session.rngs.dropout };
+}
+
+/** Frees everything a session holds: both networks, the optimizers' slots, the stabilizers' state and the data's tensors. */
+export function disposeSession(session: GanSession): void {
+  for (const p of [...session.G.params, ...session.G.buffers, ...session.D.params, ...session.D.buffers]) p.variable.dispose();
+  session.optimizers.g.dispose();
+  session.optimizers.d.dispose();
+  for (const s of session.stabilizers ?? []) s.dispose?.();
+  session.data.dispose?.();
 }

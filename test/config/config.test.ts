@@ -65,7 +65,7 @@ describe('bad configs fail before training with the field, the value and what is
     ['empty hidden widths', { model: { d: { hidden: [] } } }, /model\.d\.hidden: .*(>=1|at least|too small)/i],
     ['dStepsPerG zero', { dStepsPerG: 0 }, /dStepsPerG: .*(>0|positive|greater)/i],
     ['BEGAN gamma above 1', { loss: { name: 'began', gamma: 2 } }, /loss\.gamma: .*(<=1|less|too big)/i],
-    ['unknown stabilizer', { stabilizers: [{ name: 'spectral-norm' }, { name: 'unrolled' }] }, /stabilizers\[1\]\.name: got "unrolled"; allowed: "spectral-norm", "feature-matching", "minibatch-std"/],
+    ['unknown stabilizer', { stabilizers: [{ name: 'spectral-norm' }, { name: 'gradient-clipping' }] }, /stabilizers\[1\]\.name: got "gradient-clipping"; allowed: "spectral-norm", "feature-matching", "minibatch-std"/],
     ['unknown stabilizer parameter', { stabilizers: [{ name: 'packing', degree: 2 }] }, /stabilizers\[0\]: unknown field 'degree'/],
     ['stabilizer parameter out of range', { stabilizers: [{ name: 'instance-noise', sigma: -1 }] }, /stabilizers\[0\]\.sigma: .*(>0|positive|greater)/i],
   ])('%s', (_name, over, message) => {

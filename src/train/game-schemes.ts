@@ -1,0 +1,255 @@
+/**
+ * How one GAN step combines the players' updates (`optim.game`): alternating, simultaneous,
+ * extragradient and consensus optimization. Each scheme evaluates the players through the same
+ * loss functions (`players.ts`) and calls the stabilizers' hooks at the same points:
+ * `beforeDStep` once before D's first gradient; `dInput`/`dPenalty` and `dInput`/`gObjective` in
+ * every evaluation of D's and G's loss; after D's update its constraints, the loss state and
+ * `afterDStep`; after G's update `afterGStep`. Every scheme checks each update for NaN/Inf before
+ * any weight changes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { variablesOf, type Param } from '../nn/module.ts';
+import type { GameConfig } from '../optim/game.ts';
+import {
+  beforeDStep,
+  dInputs,
+  discriminatorLoss,
+  disposeBatch,
+  drawDBatch,
+  drawGBatch,
+  evaluateD,
+  evaluateG,
+  generatorLoss,
+  globalNorm,
+  gradientList,
+  readD,
+  readScalars,
+  refuseNonFinite,
+  updateD,
+  updateG,
+  type DBatch,
+  type DEvaluation,
+  type DStats,
+  type GBatch,
+  type GEvaluation,
+  type GStats,
+} from './players.ts';
+import type { GanSession } from './session.ts';
+
+/** What a scheme's step reports: the numbers of the updates it applied, and scheme-specific extras. */
+export interface SchemeStats {
+  d: DStats;
+  g: GStats;
+  extras?: Record<string, number>;
+}
+
+/** Both players' gradients at the current weights on the given batches (D's first). */
+function evaluateBoth(session: GanSession, dBatch: DBatch, gBatch: GBatch): { d: DEvaluation; g: GEvaluation } {
+  const d = evaluateD(session, dBatch);
+  let g: GEvaluation;
+  try {
+    g = evaluateG(session, gBatch);
+  } catch (err) {
+    tf.dispose(d.grads);
+    throw err;
+  }
+  return { d, g };
+}
+
+/** Runs `fn` on freshly drawn batches of both players (D's first), freeing them afterwards. */
+function withBatches<T>(session: GanSession, fn: (dBatch: DBatch, gBatch: GBatch) => T): T {
+  const dBatch = drawDBatch(session);
+  const gBatch = drawGBatch(session);
+  try {
+    return fn(dBatch, gBatch);
+  } finally {
+    disposeBatch(dBatch);
+    disposeBatch(gBatch);
+  }
+}
+
+/** Applies both players' checked updates: D's (with what follows it), then G's. */
+function updateBoth(session: GanSession, evaluations: { d: DEvaluation; g: GEvaluation }): SchemeStats {
+  try {
+    updateD(session, evaluations.d);
+  } catch (err) {
+    tf.dispose(evaluations.g.grads);
+    throw err;
+  }
+  updateG(session, evaluations.g);
+  return { d: evaluations.d.stats, g: evaluations.g.stats };
+}
+
+/**
+ * Alternating updates, the original GAN algorithm: `dStepsPerG` D updates, each on fresh batches,
+ * then one G update on fresh noise at D's new weights. On the bilinear game x·y its iterates cycle
+ * (see `theory/bilinear-game.ts`).
+ */
+export function alternatingStep(session: GanSession): SchemeStats {
+  let d: DStats | undefined;
+  for (let k = 0; k < session.dStepsPerG; k++) {
+    beforeDStep(session);
+    const batch = drawDBatch(session);
+    let evaluation: DEvaluation;
+    try {
+      evaluation = evaluateD(session, batch);
+    } finally {
+      disposeBatch(batch);
+    }
+    refuseNonFinite(session, { d: evaluation });
+    updateD(session, evaluation);
+    d = evaluation.stats;
+  }
+  const batch = drawGBatch(session);
+  let evaluation: GEvaluation;
+  try {
+    evaluation = evaluateG(session, batch);
+  } finally {
+    disposeBatch(batch);
+  }
+  refuseNonFinite(session, { g: evaluation });
+  updateG(session, evaluation);
+  return { d: d!, g: evaluation.stats };
+}
+
+/**
+ * Simultaneous updates: both players' gradients at the same weights (D's batch drawn first, as in
+ * alternating), then D's update and G's. On the bilinear game x·y plain gradient steps spiral out
+ * by √(1 + η²) a step.
+ */
+export function simultaneousStep(session: GanSession): SchemeStats {
+  beforeDStep(session);
+  const evaluations = withBatches(session, (dBatch, gBatch) => evaluateBoth(session, dBatch, gBatch));
+  refuseNonFinite(session, evaluations);
+  return updateBoth(session, evaluations);
+}
+
+/** Copies of the current values of `params`, to restore after an extrapolation. */
+function snapshot(params: readonly Param[]): tf.Tensor[] {
+  return params.map((p) => p.variable.clone());
+}
+
+/** Moves `params` by a plain gradient step θ − lr·g. */
+function gradientStep(params: readonly Param[], grads: readonly tf.Tensor[], lr: number): void {
+  tf.tidy(() => params.forEach((p, i) => p.variable.assign(tf.sub(p.variable, tf.mul(grads[i], lr)))));
+}
+
+/**
+ * Extragradient (Korpelevich 1976; for GANs Gidel et al. 2019, "A Variational Inequality
+ * Perspective on GANs"): both players' gradients g at the weights θ; extrapolation to
+ * θ' = θ − lr·g by a plain gradient step at each player's current lr (then D's constraints, a
+ * projection as in projected extragradient); both gradients g' at θ' on the same batches; back to
+ * θ; then each player's optimizer applies g'. Two gradient evaluations per step.
+ *
+ * Unlike Gidel et al.'s Extra-Adam, which also extrapolates with Adam's normalized step (and keeps
+ * moments from both evaluations), the extrapolation here is a plain gradient step and only g'
+ * reaches the optimizer, so any optimizer (Adam, optimistic Adam, SGD) composes with it and its
+ * state sees one gradient per step. With SGD it is exactly the extragradient method of
+ * `theory/bilinear-game.ts`, which converges on x·y for lr < 1. Reusing the batches makes both
+ * evaluations gradients of the same stochastic operator (Mishchenko et al. 2020's same-sample
+ * extragradient). The record reports the losses and gradient norms at θ', whose gradients were
+ * applied. Batch-norm running statistics keep the updates of all four forward passes.
+ */
+export function extragradientStep(session: GanSession): SchemeStats {
+  const { D, G, optimizers, objective } = session;
+  beforeDStep(session);
+  const evaluations = withBatches(session, (dBatch, gBatch) => {
+    const first = evaluateBoth(session, dBatch, gBatch);
+    refuseNonFinite(session, first);
+    const saved = [...snapshot(D.params), ...snapshot(G.params)];
+    try {
+      gradientStep(D.params, first.d.grads, optimizers.d.lr);
+      gradientStep(G.params, first.g.grads, optimizers.g.lr);
+      tf.dispose([...first.d.grads, ...first.g.grads]);
+      for (const c of objective.constraints) c.apply(D);
+      return evaluateBoth(session, dBatch, gBatch);
+    } finally {
+      // Back to θ whatever happened, before the guard can throw: a refused step changes no weight.
+      [...D.params, ...G.params].forEach((p, i) => p.variable.assign(saved[i]));
+      tf.dispose(saved);
+      tf.dispose([...first.d.grads, ...first.g.grads].filter((t) => !t.isDisposed));
+    }
+  });
+  refuseNonFinite(session, evaluations);
+  return updateBoth(session, evaluations);
+}
+
+/** Both players' gradients with the consensus term, and the term's value. */
+export interface ConsensusGradients {
+  d: DEvaluation;
+  g: GEvaluation;
+  /** γ·½‖v‖² at the current weights. */
+  term: number;
+  /** The consensus term's own gradients γ·∇(½‖v‖²) w.r.t. D's and G's parameters (only when asked for). */
+  regularizer?: { d: tf.Tensor[]; g: tf.Tensor[] };
+}
+
+/**
+ * Consensus optimization's gradients (Mescheder, Nowozin & Geiger 2017, "The Numerics of GANs"):
+ * each player follows the gradient of its own loss plus γ·½‖v‖², where v = (∇_D L_D, ∇_G L_G) is
+ * the players' gradient field. ∇(½‖v‖²) = Jᵀv needs the gradient of gradients: the players'
+ * gradients are taken by `tf.variableGrads` inside an outer tape over both players' weights,
+ * with G(z) computed inside it so ∇_D L_D stays a function of G (double backprop, as the gradient
+ * penalties do). Batches are the caller's. With `keepRegularizer` the term's own gradients are
+ * returned too (tests compare them with finite differences); the caller frees them.
+ */
+export function consensusGradients(session: GanSession, dBatch: DBatch, gBatch: GBatch, gamma: number, keepRegularizer = false): ConsensusGradients {
+  const dVars = variablesOf(session.D);
+  const gVars = variablesOf(session.G);
+  const dKept: tf.Scalar[] = [];
+  const scalars: tf.Scalar[] = [];
+  let regularizer: ConsensusGradients['regularizer'];
+  const [dGrads, gGrads] = tf.tidy(() => {
+    let dOwn: tf.Tensor[] = [];
+    let gOwn: tf.Tensor[] = [];
+    const outer = tf.variableGrads(() => {
+      const inputs = dInputs(session, dBatch);
+      const d = tf.variableGrads(() => discriminatorLoss(session, inputs, dKept), dVars);
+      const g = tf.variableGrads(() => generatorLoss(session, gBatch), gVars);
+      dOwn = gradientList(dVars, d.grads).map((t) => tf.keep(t));
+      gOwn = gradientList(gVars, g.grads).map((t) => tf.keep(t));
+      scalars.push(tf.keep(d.value), tf.keep(g.value));
+      const halfSquaredNorm = tf.mul(tf.addN([...dOwn, ...gOwn].map((t) => tf.sum(tf.square(t)))), 0.5);
+      return tf.mul(halfSquaredNorm, gamma) as tf.Scalar;
+    }, [...dVars, ...gVars]);
+    const dReg = gradientList(dVars, outer.grads);
+    const gReg = gradientList(gVars, outer.grads);
+    if (keepRegularizer) regularizer = { d: dReg.map((t) => tf.keep(t)), g: gReg.map((t) => tf.keep(t)) };
+    const dList = dOwn.map((t, i) => tf.add(t, dReg[i]));
+    const gList = gOwn.map((t, i) => tf.add(t, gReg[i]));
+    tf.dispose([...dOwn, ...gOwn]);
+    scalars.push(tf.keep(globalNorm(dList)), tf.keep(globalNorm(gList)), tf.keep(outer.value));
+    return [dList, gList];
+  });
+  const [dValue, gValue, dNorm, gNorm, term] = scalars;
+  const d = { grads: dGrads, ...readD(dValue, dNorm, dKept) };
+  const [gLoss, gradNormG, termValue] = readScalars([gValue, gNorm, term]);
+  return { d, g: { grads: gGrads, stats: { gLoss, gradNormG } }, term: termValue, regularizer };
+}
+
+/**
+ * Consensus optimization: simultaneous updates, each player's optimizer applying the gradient of
+ * its own loss plus γ·½‖v‖² ({@link consensusGradients}). On the bilinear game x·y it converges
+ * for lr < 2γ/(1 + γ²). The record's `dLoss`/`gLoss` are the players' own losses; the term
+ * γ·½‖v‖² is logged as `extras.consensusTerm`, and the gradient norms include it.
+ */
+export function consensusStep(session: GanSession, gamma: number): SchemeStats {
+  beforeDStep(session);
+  const { d, g, term } = withBatches(session, (dBatch, gBatch) => consensusGradients(session, dBatch, gBatch, gamma));
+  refuseNonFinite(session, { d, g });
+  return { ...updateBoth(session, { d, g }), extras: { consensusTerm: term } };
+}
+
+/** The step of each game scheme. */
+export function gameStep(session: GanSession, game: GameConfig): SchemeStats {
+  switch (game.name) {
+    case 'alternating':
+      return alternatingStep(session);
+    case 'simultaneous':
+      return simultaneousStep(session);
+    case 'extragradient':
+      return extragradientStep(session);
+    case 'consensus':
+      return consensusStep(session, game.gamma);
+  }
+}
