@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBench } from './bench.ts';
+import { registerCompare } from './compare.ts';
 import { registerEval } from './eval.ts';
 import { registerInfo } from './info.ts';
 import { registerPlot } from './plot.ts';
@@ -15,6 +16,7 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 registerTrain(program);
+registerCompare(program);
 registerPresets(program);
 registerEval(program);
 registerReport(program);

@@ -2,3 +2,4 @@ export { runConfigSchema, dataSchema, modelSchema, type RunConfig, type RunConfi
 export { PRESETS, PRESET_NAMES, definePreset, type Preset } from './presets.ts';
 export { resolveConfig, mergeConfig, parseSetting, parseConfigText, type ConfigSources } from './resolve.ts';
 export { parseOrThrow } from './errors.ts';
+export { REMEDIES, REMEDY_NAMES, applyRemedy, parseRemedyList, remedyParts, mergeRemedyPatch, type Remedy, type RemedyName, type RemedyPatch, type RemedyRegistry } from './remedies.ts';

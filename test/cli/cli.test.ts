@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,28 @@ describe('saddlepoint CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/    at /); // a message, not a stack trace
+  });
+
+  it.each([
+    [['--remedies', 'none,spectral-nrom'], /remedies: got "spectral-nrom"; allowed: none, spectral-norm, .*, lr-decay \(join with \+, e\.g\. spectral-norm\+pac2\)/],
+    [['--seeds', '0'], /--seeds: got "0"; expected a positive integer/],
+    [['--seeds', 'two'], /--seeds: got "two"; expected a positive integer/],
+    [['--jobs', '1.5'], /--jobs: got "1\.5"; expected a positive integer/],
+    [['--set', 'dStepsPerG=0'], /dStepsPerG: Too small/],
+  ])('compare refuses bad input before any run: %j', (args, message) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'sp-cli-')), 'cmp');
+    const r = cli(['compare', '--out', out, '--steps', '5', ...(args as string[])]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/    at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('compare --help lists the remedies and says children run single-threaded BLAS in parallel', () => {
+    const r = cli(['compare', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^  spectral-norm +D's weights divided by their largest singular value/m);
+    expect(r.stdout).toMatch(/--jobs > 1 every child gets OPENBLAS_NUM_THREADS=1/);
   });
 
   it('refuses a config file that does not parse, naming the file', () => {

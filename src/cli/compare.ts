@@ -1,0 +1,143 @@
+import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { PRESET_NAMES, PRESETS } from '../config/presets.ts';
+import { parseRemedyList, REMEDIES, REMEDY_NAMES } from '../config/remedies.ts';
+import { LOSS_NAMES } from '../losses/index.ts';
+import { compareMarkdown, runCompare, type RunOutcome } from '../node/compare.ts';
+import { BACKEND_NAMES } from '../tensor/backend.ts';
+import { exitWithError } from './errors.ts';
+import { positiveIntFlag } from './flags.ts';
+import { configFromFlags } from './train.ts';
+
+interface CompareFlags {
+  data?: string;
+  loss?: string;
+  remedies: string;
+  seeds: string;
+  steps?: string;
+  jobs?: string;
+  out?: string;
+  preset?: string;
+  config: string[];
+  set: string[];
+  backend?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const DEFAULT_REMEDIES = 'none,spectral-norm,minibatch-std,pac2,wgan-gp';
+
+/** `runs/compare-20261123-150402-ring8-non-saturating`: a new folder per comparison. */
+function defaultOut(data: string, loss: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  return `runs/compare-${stamp}-${data}-${loss}`;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function progressLine(r: RunOutcome, finished: number, total: number): string {
+  const head = `[${finished}/${total}] ${r.remedy} seed ${r.seed}:`;
+  if (!r.ok) {
+    const exit = r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal ?? '?'}`;
+    return `${head} FAILED (${exit}) after ${r.processSeconds.toFixed(1)} s: ${r.lastStderr ?? 'nothing on stderr'}`;
+  }
+  const e = r.eval;
+  const modes = e?.modes != null ? `${e.modes}${e.modesTotal != null ? `/${e.modesTotal}` : ''} modes` : `W1 ${e?.w1?.toFixed(3) ?? '–'}`;
+  return `${head} ${modes}, ${(r.wallSeconds ?? r.processSeconds).toFixed(1)} s`;
+}
+
+async function compare(flags: CompareFlags): Promise<void> {
+  // Every check on input comes before the first child starts: a typo costs nothing.
+  const remedies = parseRemedyList(flags.remedies);
+  const seedCount = positiveIntFlag('--seeds', flags.seeds)!;
+  const jobs = positiveIntFlag('--jobs', flags.jobs) ?? availableParallelism();
+  const preset = flags.preset ?? (flags.config.length ? undefined : flags.data !== undefined && Object.hasOwn(PRESETS, flags.data) ? flags.data : 'ring8');
+  const base = configFromFlags({
+    preset,
+    config: flags.config,
+    // --data goes before the user's --set, so `--data ring --set data.modes=6` works.
+    set: [...(flags.data !== undefined ? [`data.kind=${flags.data}`] : []), ...flags.set],
+    loss: flags.loss,
+    steps: flags.steps,
+    backend: flags.backend,
+    out: flags.out ?? '',
+    report: false,
+  });
+  const seeds = Array.from({ length: seedCount }, (_, i) => base.seed + i);
+  const out = flags.out ?? defaultOut(base.data.kind, base.loss.name);
+
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write('\nstopping: no new runs; waiting for the running ones (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summary = await runCompare({
+      base,
+      remedies,
+      seeds,
+      out,
+      jobs,
+      onPlanned(plan) {
+        const parallel = Math.min(jobs, plan.length);
+        const own = process.env.OPENBLAS_NUM_THREADS;
+        const threads = parallel > 1 ? (own === undefined ? ' (OPENBLAS_NUM_THREADS=1 each)' : ` (OPENBLAS_NUM_THREADS=${own} from your environment)`) : '';
+        process.stderr.write(
+          `saddlepoint compare · data ${base.data.kind} · loss ${base.loss.name} · ${base.steps} steps · ${plural(remedies.length, 'remedy', 'remedies')} × ${plural(seeds.length, 'seed', 'seeds')} = ${plural(plan.length, 'run', 'runs')}, ${parallel} at a time${threads}\n` +
+            `output: ${out}\n`,
+        );
+      },
+      onRunEnd: (r, finished, total) => process.stderr.write(`${progressLine(r, finished, total)}\n`),
+      shouldStop: () => stopRequested,
+      warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    });
+    process.stdout.write(compareMarkdown(summary));
+    const shown = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
+    process.stderr.write(`results: ${[summary.files.markdown, summary.files.json, summary.files.png].filter((p): p is string => p !== null).map(shown).join(', ')}\n`);
+    if (summary.failed) process.stderr.write(`${summary.failed} of ${summary.runs.length} runs failed; see the table and each run's train.log\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    process.exitCode = summary.interrupted ? 130 : summary.failed ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function remedyHelp(): string {
+  const width = Math.max(...REMEDY_NAMES.map((n) => n.length)) + 2;
+  return REMEDY_NAMES.map((n) => `  ${n.padEnd(width)}${REMEDIES[n].summary}`).join('\n');
+}
+
+/** Registers `saddlepoint compare`. */
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('train the grid remedies × seeds in parallel and tabulate mean ± standard error of modes, HQ %, reverse KL, W1 and wall time')
+    .option('--data <kind>', `data kind, e.g. ring8, grid25 (a preset of that name is the base when no --preset/--config)`)
+    .option('--loss <name>', `loss family of the base config: ${LOSS_NAMES.join(', ')}`)
+    .option('--remedies <list>', 'comma-separated remedies; join several with + (e.g. spectral-norm+pac2)', DEFAULT_REMEDIES)
+    .option('--seeds <n>', 'seeds per remedy: the base seed and the next n − 1', '3')
+    .option('--steps <n>', 'generator steps per run (every run is evaluated at its last step)')
+    .option('--jobs <n>', `runs at once, one child process each (default: the number of CPUs, ${availableParallelism()} here)`)
+    .option('--out <dir>', 'output folder: results.md, results.json, results.png and <remedy>/seed-<s>/ (default runs/compare-<date>-<data>-<loss>)')
+    .option('--preset <name>', `base config: ${PRESET_NAMES.join(', ')}`)
+    .option('--config <file>', 'JSON or YAML config file, merged over the preset (repeatable)', collect, [])
+    .option('--set <key=value>', 'override one field of the base config, e.g. --set model.d.hidden=[64] (repeatable)', collect, [])
+    .option('--backend <name>', `tensor backend of every run: ${BACKEND_NAMES.join(', ')}`)
+    .option('--json', 'print the JSON summary (results.json) as the last line of stdout')
+    .addHelpText(
+      'after',
+      `\nRemedies:\n${remedyHelp()}\n\n` +
+        'Each run is a child process (saddlepoint train), so a crash loses that run only; it is listed in the table with its\n' +
+        'exit code and last stderr line, and the exit code is 1. With --jobs > 1 every child gets OPENBLAS_NUM_THREADS=1\n' +
+        '(unless you set it), so parallel runs do not fight over the cores on the native backend. Ctrl-C launches no new runs\n' +
+        'and writes the table of those that ran.\n\n' +
+        'Examples:\n' +
+        '  npx saddlepoint compare --data ring8 --loss non-saturating --remedies none,spectral-norm,minibatch-std,pac2,wgan-gp --seeds 5 --steps 2000\n' +
+        '  npx saddlepoint compare --remedies none,spectral-norm+pac2,wgan-gp+k5 --seeds 3 --out runs/cmp --json',
+    )
+    .action((flags: CompareFlags) => compare(flags).catch(exitWithError));
+}

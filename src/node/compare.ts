@@ -1,0 +1,408 @@
+/**
+ * `saddlepoint compare` as a library: the grid remedies × seeds, each run a child process
+ * (`saddlepoint train`) so a crash loses one run and not the table, then mean ± standard error
+ * over seeds of each remedy's last evaluation, written as `results.json`, `results.md` and
+ * `results.png`. Aggregation and the Markdown table are pure functions over run outcomes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyRemedy, REMEDIES, remedyParts, type RemedyRegistry } from '../config/remedies.ts';
+import type { RunConfig } from '../config/schema.ts';
+import { ConfigError } from '../errors.ts';
+import { COMPARE_METRICS, COMPARE_METRIC_NAMES, compareChart, type CompareMetric, type CompareStat } from '../report/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+import { renderPng } from './render.ts';
+import { readMetrics, RUN_FILES } from './run-dir.ts';
+
+/** Files `compare` writes in its output folder (besides one run directory per remedy and seed). */
+export const COMPARE_FILES = { json: 'results.json', markdown: 'results.md', png: 'results.png', log: 'train.log' } as const;
+
+/** The script a child runs: the CLI itself, so a child is exactly `saddlepoint train`. */
+const BIN = fileURLToPath(new URL('../../bin/saddlepoint.js', import.meta.url));
+
+/** One run of the grid, before it runs. */
+export interface PlannedRun {
+  remedy: string;
+  seed: number;
+  /** The validated config the child trains. */
+  config: RunConfig;
+  /** Where its run directory ends up: `<out>/<remedy>/seed-<seed>`. */
+  dir: string;
+}
+
+/** The measured qualities of a run's last evaluation (`kind: "eval"` in metrics.jsonl); null where the data has none. */
+export interface FinalEval {
+  step: number;
+  modes: number | null;
+  modesTotal: number | null;
+  /** Share of samples within 3σ of a mode, 0…1 (the table shows %). */
+  highQuality: number | null;
+  reverseKL: number | null;
+  w1: number | null;
+}
+
+/** How one child run ended. */
+export interface RunOutcome {
+  remedy: string;
+  seed: number;
+  dir: string;
+  /** Trained to the end with a final evaluation. */
+  ok: boolean;
+  /** The child's exit code; null when a signal ended it. */
+  exitCode: number | null;
+  signal: string | null;
+  /** The last non-empty line the child wrote to stderr (the error, for a failed run). */
+  lastStderr: string | null;
+  /** Training time the child reported (no process start-up); null for a failed run. */
+  wallSeconds: number | null;
+  /** Seconds from spawn to exit. */
+  processSeconds: number;
+  backend: string | null;
+  eval: FinalEval | null;
+}
+
+/** A failed run as the table lists it. */
+export interface RunFailure {
+  seed: number;
+  exitCode: number | null;
+  signal: string | null;
+  lastStderr: string | null;
+}
+
+/** One remedy aggregated over its seeds. */
+export interface CompareRow {
+  remedy: string;
+  summary: string;
+  /** Runs launched, finished and failed (runs = finished + failed). */
+  runs: number;
+  finished: number;
+  failed: number;
+  /** The data's mode count, when it has known modes. */
+  modesTotal: number | null;
+  metrics: Record<CompareMetric, CompareStat>;
+  failures: RunFailure[];
+}
+
+/** Everything `results.json` holds (and `--json` prints). */
+export interface CompareSummary {
+  data: string;
+  loss: string;
+  steps: number;
+  seeds: number[];
+  /** When the comparison started (ISO 8601). */
+  date: string;
+  /** The backends the runs trained on (comma-separated when they differ). */
+  backend: string;
+  jobs: number;
+  out: string;
+  /** Runs that failed, over all remedies. */
+  failed: number;
+  /** True when Ctrl-C stopped the grid before every run was launched. */
+  interrupted: boolean;
+  files: { json: string; markdown: string; png: string | null };
+  rows: CompareRow[];
+  runs: RunOutcome[];
+}
+
+/**
+ * Mean and standard error (sample standard deviation / √n) of `values`; the mean is null without
+ * values and the standard error null with fewer than two.
+ */
+export function meanSe(values: readonly number[]): CompareStat {
+  const n = values.length;
+  if (n === 0) return { mean: null, se: null, n, values: [] };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return { mean, se: null, n, values: [...values] };
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
+  return { mean, se: Math.sqrt(variance / n), n, values: [...values] };
+}
+
+/** A run's value of `metric`, or null when it has none (a failed run, data without modes, an undefined KL). */
+function valueOf(run: RunOutcome, metric: CompareMetric): number | null {
+  if (!run.ok) return null;
+  let v: number | null;
+  if (metric === 'wallSeconds') v = run.wallSeconds;
+  else if (metric === 'highQuality') v = typeof run.eval?.highQuality === 'number' ? run.eval.highQuality * 100 : null;
+  else v = run.eval?.[metric] ?? null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** The one-line summary of a remedy or a `+` combination. */
+export function remedySummary(spec: string, registry: RemedyRegistry = REMEDIES): string {
+  return remedyParts(spec, registry)
+    .map((p) => registry[p].summary)
+    .join(' + ');
+}
+
+/**
+ * One row per remedy, in the order given: over the runs that finished, mean ± standard error of
+ * modes, HQ %, reverse KL, W1 and training time; failed runs counted and listed with their exit
+ * code and last stderr line.
+ */
+export function aggregateRuns(remedies: readonly string[], runs: readonly RunOutcome[], registry: RemedyRegistry = REMEDIES): CompareRow[] {
+  return remedies.map((remedy) => {
+    const mine = runs.filter((r) => r.remedy === remedy).sort((a, b) => a.seed - b.seed);
+    const metrics = Object.fromEntries(
+      COMPARE_METRIC_NAMES.map((m) => [m, meanSe(mine.map((r) => valueOf(r, m)).filter((v): v is number => v !== null))]),
+    ) as Record<CompareMetric, CompareStat>;
+    const failures = mine.filter((r) => !r.ok).map(({ seed, exitCode, signal, lastStderr }) => ({ seed, exitCode, signal, lastStderr }));
+    const modesTotal = mine.map((r) => r.eval?.modesTotal).find((t): t is number => typeof t === 'number') ?? null;
+    return { remedy, summary: remedySummary(remedy, registry), runs: mine.length, finished: mine.length - failures.length, failed: failures.length, modesTotal, metrics, failures };
+  });
+}
+
+/** `7.6 ± 0.2`, `7.0 ± –` for a single value, `–` for none; `(n=k)` when fewer runs gave the value than finished. */
+export function formatStat(stat: CompareStat, digits: number, finished: number): string {
+  if (stat.mean === null) return '–';
+  const text = `${stat.mean.toFixed(digits)} ± ${stat.se === null ? '–' : stat.se.toFixed(digits)}`;
+  return stat.n < finished ? `${text} (n=${stat.n})` : text;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+}
+
+/** `2026-11-23 15:04 UTC` from an ISO date. */
+function shortDate(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+function exitText(f: RunFailure): string {
+  return f.exitCode !== null ? String(f.exitCode) : `signal ${f.signal ?? '?'}`;
+}
+
+/** The Markdown of `results.md`: a header with the setup, the table, how to read it, failed runs and what each remedy is. */
+export function compareMarkdown(summary: Pick<CompareSummary, 'data' | 'loss' | 'steps' | 'seeds' | 'date' | 'backend' | 'rows' | 'interrupted'>): string {
+  const { rows, seeds } = summary;
+  const modesTotal = rows.map((r) => r.modesTotal).find((t) => t !== null);
+  const columns = COMPARE_METRIC_NAMES.map((m) => (m === 'modes' && modesTotal ? `modes (of ${modesTotal})` : COMPARE_METRICS[m].column));
+  const seedText = seeds.length === 1 ? `1 seed (${seeds[0]})` : `${seeds.length} seeds (${seeds.join(', ')})`;
+  const lines = [
+    `# saddlepoint compare: ${summary.data} · ${summary.loss}`,
+    '',
+    `data ${summary.data} · loss ${summary.loss} · ${summary.steps} steps · ${seedText} · ${shortDate(summary.date)} · backend ${summary.backend}${summary.interrupted ? ' · interrupted: not every run was launched' : ''}`,
+    '',
+    `| remedy | runs | ${columns.join(' | ')} |`,
+    `|:--|--:|${columns.map(() => '--:').join('|')}|`,
+    ...rows.map((r) => {
+      const runs = r.failed ? `${r.finished} of ${r.runs} (${r.failed} failed)` : String(r.runs);
+      return `| ${cell(r.remedy)} | ${runs} | ${COMPARE_METRIC_NAMES.map((m) => formatStat(r.metrics[m], COMPARE_METRICS[m].digits, r.finished)).join(' | ')} |`;
+    }),
+    '',
+    'Mean ± standard error over the seeds that finished (sample standard deviation / √n); "± –" where one run gave a value, "–" where none did, ' +
+      '"(n=k)" where only k finished runs gave one (reverse KL is undefined when no sample is high quality). Modes, HQ % (samples within 3σ of a mode), ' +
+      "reverse KL (of the mode histogram, nats) and W1 come from each run's last evaluation; wall s is training time without process start-up.",
+  ];
+  const failures = rows.flatMap((r) => r.failures.map((f) => ({ remedy: r.remedy, ...f })));
+  if (failures.length) {
+    lines.push('', '## Failed runs', '', '| remedy | seed | exit | last stderr line |', '|:--|--:|--:|:--|');
+    for (const f of failures) lines.push(`| ${cell(f.remedy)} | ${f.seed} | ${exitText(f)} | ${cell(f.lastStderr ?? '(nothing on stderr)')} |`);
+  }
+  lines.push('', '## Remedies', '', ...rows.map((r) => `- \`${r.remedy}\`: ${r.summary}`), '');
+  return lines.join('\n');
+}
+
+/**
+ * The grid: every remedy applied to `base` and validated once, before anything runs, and each
+ * seed's target directory checked to be free. A config the schema refuses is a ConfigError naming
+ * the remedy.
+ */
+export function planCompare(base: RunConfig, remedies: readonly string[], seeds: readonly number[], out: string, registry: RemedyRegistry = REMEDIES): PlannedRun[] {
+  // Every run ends with an evaluation (the loop evaluates at the last step when eval.every > 0).
+  const withEval: RunConfig = base.eval.every > 0 ? base : { ...base, eval: { ...base.eval, every: base.steps } };
+  const configs = remedies.map((remedy) => ({ remedy, config: applyRemedy(withEval, remedy, registry) }));
+  const plan = configs.flatMap(({ remedy, config }) => seeds.map((seed) => ({ remedy, seed, config: { ...config, seed }, dir: join(resolve(out), remedy, `seed-${seed}`) })));
+  const taken = plan.filter((p) => existsSync(p.dir));
+  if (taken.length) {
+    throw new ConfigError(`${resolve(out)} already holds ${taken.length === 1 ? 'a run directory' : `${taken.length} run directories`} of this grid (${taken[0].dir}); choose another --out or remove them`);
+  }
+  return plan;
+}
+
+/** The last evaluation record of a run directory, or null without one. */
+export function finalEval(dir: string): FinalEval | null {
+  const path = join(dir, RUN_FILES.metrics);
+  const last = readMetrics(path).filter((r) => r.kind === 'eval').at(-1);
+  if (!last) return null;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { step: Number(last.step), modes: num(last.modes), modesTotal: num(last.modesTotal), highQuality: num(last.highQuality), reverseKL: num(last.reverseKL), w1: num(last.w1) };
+}
+
+function lastLine(text: string): string | null {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? null;
+}
+
+/** The `--json` summary a child prints as its last stdout line, or null when it printed none. */
+function childSummary(stdout: string): { runDir?: string; status?: string; wallSeconds?: number; backend?: string } | null {
+  const line = lastLine(stdout);
+  if (!line?.startsWith('{')) return null;
+  try {
+    return JSON.parse(line) as { runDir?: string; status?: string; wallSeconds?: number; backend?: string };
+  } catch {
+    return null;
+  }
+}
+
+/** How {@link runPlanned} starts children. */
+export interface ChildOptions {
+  /** Environment of every child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs one planned run as `saddlepoint train` in a child process. The child trains in a staging
+ * folder beside the target; its run directory is renamed to `<out>/<remedy>/seed-<s>` when it
+ * exits, with its stderr kept as `train.log`. A failed child leaves what it wrote there too.
+ */
+export async function runPlanned(run: PlannedRun, options: ChildOptions = {}): Promise<RunOutcome> {
+  const staging = `${run.dir}.staging`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const input = join(staging, 'input-config.json');
+  writeJsonAtomic(input, run.config);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [BIN, 'train', '--config', input, '--out', staging, '--no-report', '--json'], {
+    env: { ...(options.env ?? process.env), FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const { code, signal, spawnError } = await new Promise<{ code: number | null; signal: string | null; spawnError?: Error }>((done) => {
+    child.on('error', (err) => done({ code: null, signal: null, spawnError: err }));
+    child.on('close', (c, s) => done({ code: c, signal: s }));
+  });
+  const processSeconds = (performance.now() - t0) / 1000;
+  const summary = childSummary(stdout);
+  const made = readdirSync(staging).filter((name) => !name.startsWith('.') && statSync(join(staging, name)).isDirectory());
+  const runDir = summary?.runDir ?? (made.length === 1 ? join(staging, made[0]) : undefined);
+  if (runDir && existsSync(runDir)) renameSync(runDir, run.dir);
+  else {
+    mkdirSync(run.dir, { recursive: true });
+    renameSync(input, join(run.dir, 'input-config.json'));
+  }
+  writeFileAtomic(join(run.dir, COMPARE_FILES.log), stderr);
+  rmSync(staging, { recursive: true, force: true });
+  const evaluation = existsSync(join(run.dir, RUN_FILES.metrics)) ? finalEval(run.dir) : null;
+  let problem = spawnError?.message ?? lastLine(stderr);
+  let ok = code === 0 && summary?.status === 'done';
+  if (ok && !evaluation) {
+    ok = false;
+    problem = `no evaluation record in ${RUN_FILES.metrics}`;
+  } else if (code === 0 && !ok) {
+    problem = summary ? `the run ended with status "${summary.status}"` : 'no JSON summary on stdout';
+  }
+  return {
+    remedy: run.remedy,
+    seed: run.seed,
+    dir: run.dir,
+    ok,
+    exitCode: code === 0 && !ok ? 1 : code,
+    signal,
+    lastStderr: problem,
+    wallSeconds: ok && typeof summary?.wallSeconds === 'number' ? summary.wallSeconds : null,
+    processSeconds,
+    backend: typeof summary?.backend === 'string' ? summary.backend : null,
+    eval: evaluation,
+  };
+}
+
+/** Options of {@link runCompare}. */
+export interface CompareOptions {
+  /** The base config (preset, files, --set, --data, --loss, --steps, --backend), validated. */
+  base: RunConfig;
+  /** Remedies (names or `+` combinations), in table order. */
+  remedies: readonly string[];
+  seeds: readonly number[];
+  out: string;
+  /** Runs at once (child processes). */
+  jobs: number;
+  registry?: RemedyRegistry;
+  /** PNG pixels per chart pixel (default 2). */
+  scale?: number;
+  /** Environment of the children (default: this process's, with OPENBLAS_NUM_THREADS=1 when jobs > 1 and it is unset). */
+  env?: NodeJS.ProcessEnv;
+  /** Called once the grid is planned and validated, before the first child starts. */
+  onPlanned?(plan: readonly PlannedRun[]): void;
+  /** Called as each run finishes, with how many have. */
+  onRunEnd?(outcome: RunOutcome, finished: number, total: number): void;
+  /** Polled before each launch: true launches nothing more (Ctrl-C); running children finish. */
+  shouldStop?(): boolean;
+  /** Notes such as a chart that could not be drawn. */
+  warn?(message: string): void;
+}
+
+/**
+ * Runs the grid remedies × seeds, `jobs` children at a time, and writes `results.json`,
+ * `results.md` and `results.png` in `out` (atomically). Every config is validated before the
+ * first child starts; a failed run is reported in the table and the others still aggregate.
+ *
+ * @example
+ * const summary = await runCompare({ base, remedies: ['none', 'spectral-norm'], seeds: [0, 1, 2], out: 'runs/cmp', jobs: 2 });
+ * if (summary.failed) process.exitCode = 1;
+ */
+export async function runCompare(options: CompareOptions): Promise<CompareSummary> {
+  const { base, remedies, seeds, registry = REMEDIES } = options;
+  const out = resolve(options.out);
+  const date = new Date().toISOString();
+  const plan = planCompare(base, remedies, seeds, out, registry);
+  const jobs = Math.max(1, Math.min(options.jobs, plan.length));
+  const env = options.env ?? (jobs > 1 && process.env.OPENBLAS_NUM_THREADS === undefined ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env);
+  options.onPlanned?.(plan);
+  const outcomes: RunOutcome[] = [];
+  let next = 0;
+  let interrupted = false;
+  const worker = async () => {
+    while (next < plan.length) {
+      if (options.shouldStop?.()) {
+        interrupted = true;
+        return;
+      }
+      const run = plan[next++];
+      const outcome = await runPlanned(run, { env });
+      outcomes.push(outcome);
+      options.onRunEnd?.(outcome, outcomes.length, plan.length);
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  // A stop during the last runs launches nothing more but still marks the grid as cut short.
+  interrupted ||= Boolean(options.shouldStop?.());
+  const order = (r: RunOutcome) => plan.findIndex((p) => p.remedy === r.remedy && p.seed === r.seed);
+  outcomes.sort((a, b) => order(a) - order(b));
+  const rows = aggregateRuns(remedies, outcomes, registry);
+  const backends = [...new Set(outcomes.map((r) => r.backend).filter((b): b is string => b !== null))];
+  const files = { json: join(out, COMPARE_FILES.json), markdown: join(out, COMPARE_FILES.markdown), png: join(out, COMPARE_FILES.png) as string | null };
+  const summary: CompareSummary = {
+    data: base.data.kind,
+    loss: base.loss.name,
+    steps: base.steps,
+    seeds: [...seeds],
+    date,
+    backend: backends.length ? backends.join(', ') : base.backend,
+    jobs,
+    out,
+    failed: outcomes.filter((r) => !r.ok).length,
+    interrupted,
+    files,
+    rows,
+    runs: outcomes,
+  };
+  try {
+    const spec = compareChart(rows, {
+      title: `Remedies on ${summary.data} with the ${summary.loss} loss`,
+      subtitle: `${summary.steps} steps · bar: mean over ${seeds.length === 1 ? '1 seed' : `${seeds.length} seeds`}, line: ± standard error, dots: single runs`,
+      modesTotal: rows.map((r) => r.modesTotal).find((t) => t !== null),
+    });
+    writeFileAtomic(files.png!, await renderPng(spec, { scale: options.scale ?? 2 }));
+  } catch (err) {
+    files.png = null;
+    options.warn?.(`results.png not drawn: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  writeFileAtomic(files.markdown, compareMarkdown(summary));
+  writeJsonAtomic(files.json, summary);
+  return summary;
+}
