@@ -4,6 +4,7 @@
  */
 import { diracGan } from './dirac-gan.ts';
 import { jsVsWasserstein } from './js-vs-wasserstein.ts';
+import { kSteps } from './k-steps.ts';
 import { linear1d } from './linear-1d.ts';
 import { modeCollapse1d } from './mode-collapse-1d.ts';
 import { optimalDiscriminatorScenario } from './optimal-discriminator.ts';
@@ -35,6 +36,7 @@ export { optimalDiscriminatorScenario, optimalDiscriminatorVerdict, OPTIMAL_D_BO
 export { linear1d, linear1dVerdict, signChanges, bestLinearW1, LINEAR_BOUNDS, type LinearMeasurement } from './linear-1d.ts';
 export { modeCollapse1d, modeCollapseVerdict, classicData, classicDensity, classicDensityModes, CAPTURE_SHARE, type ModeCollapseMeasurement } from './mode-collapse-1d.ts';
 export { vanishingGradients, vanishingGradientsVerdict, VANISHING_BOUNDS, type VanishingMeasurement } from './vanishing-gradients.ts';
+export { kSteps, kStepsVerdict, type KStepsMeasurement } from './k-steps.ts';
 
 /** A set of scenarios by name. A value, so tests can build their own. */
 export interface ScenarioRegistry {
@@ -74,4 +76,5 @@ export const SCENARIOS: ScenarioRegistry = scenarioRegistry([
   vanishingGradients,
   modeCollapse1d,
   linear1d,
+  kSteps,
 ]);
