@@ -118,6 +118,11 @@ describe('unrolled GAN', () => {
     expect(s.warnings).toEqual([expect.stringMatching(/^stabilizers\[0\] unrolled: the unrolled D updates leave out wgan-gp/)]);
   });
 
+  it('refuses a D optimizer it cannot replay, naming it', () => {
+    const err = configErrorOf(() => buildSession(tinyConfig({ optim: { d: { name: 'optimistic-adam' } }, stabilizers: [{ name: 'unrolled' }] })));
+    expect(err.message).toMatch(/stabilizers\[0\]\.name: "unrolled" replays D's optimizer inside G's step and knows adam, rmsprop and sgd; optim\.d\.name is "optimistic-adam"/);
+  });
+
   it('refuses K outside 1..100, naming the field', () => {
     expect(configErrorOf(() => buildSession(tinyConfig({ stabilizers: [{ name: 'unrolled', steps: 0 }] }))).message).toMatch(/stabilizers\[0\]\.steps/);
   });
