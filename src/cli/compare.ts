@@ -6,6 +6,7 @@ import { parseRemedyList, REMEDIES, REMEDY_NAMES } from '../config/remedies.ts';
 import { LOSS_NAMES } from '../losses/index.ts';
 import { compareMarkdown, runCompare, type RunOutcome } from '../node/compare.ts';
 import { BACKEND_NAMES } from '../tensor/backend.ts';
+import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
 import { configFromFlags } from './train.ts';
@@ -68,13 +69,7 @@ async function compare(flags: CompareFlags): Promise<void> {
   const seeds = Array.from({ length: seedCount }, (_, i) => base.seed + i);
   const out = flags.out ?? defaultOut(base.data.kind, base.loss.name);
 
-  let stopRequested = false;
-  const onSigint = () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write('\nstopping: no new runs; waiting for the running ones (Ctrl-C again to quit now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt('stopping: no new runs; waiting for the running ones (Ctrl-C again to quit now)');
   try {
     const summary = await runCompare({
       base,
@@ -92,7 +87,7 @@ async function compare(flags: CompareFlags): Promise<void> {
         );
       },
       onRunEnd: (r, finished, total) => process.stderr.write(`${progressLine(r, finished, total)}\n`),
-      shouldStop: () => stopRequested,
+      shouldStop: interrupt.requested,
       warn: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     process.stdout.write(compareMarkdown(summary));
@@ -102,7 +97,7 @@ async function compare(flags: CompareFlags): Promise<void> {
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     process.exitCode = summary.interrupted ? 130 : summary.failed ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { readRunConfig } from '../node/run-dir.ts';
 import { writeReport } from '../node/report.ts';
 import { runTraining } from '../node/run.ts';
 import { BACKEND_NAMES, type BackendName } from '../tensor/backend.ts';
+import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
 import { TrainProgress } from './progress.ts';
 
@@ -82,13 +83,7 @@ async function train(flags: TrainFlags): Promise<void> {
   const backendText = `${backend.name}${Object.keys(backend.details).length ? ` (${Object.entries(backend.details).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`;
   for (const s of backend.skipped) process.stderr.write(`note: backend ${s.name} skipped: ${s.reason}\n`);
 
-  let stopRequested = false;
-  const onSigint = () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write('\nstopping: saving a checkpoint (Ctrl-C again to quit without it)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt('stopping: saving a checkpoint (Ctrl-C again to quit without it)');
   let progress: TrainProgress | undefined;
   const common = {
     outRoot: flags.out,
@@ -104,7 +99,7 @@ async function train(flags: TrainFlags): Promise<void> {
       progress = new TrainProgress(startStep, c.steps);
     },
     onRecord: (r: Parameters<TrainProgress['update']>[0]) => progress?.update(r),
-    shouldStop: () => stopRequested,
+    shouldStop: interrupt.requested,
   };
   try {
     const result = resuming ? await runTraining({ ...common, resume: flags.resume! }) : await runTraining({ ...common, config: config! });
@@ -125,7 +120,7 @@ async function train(flags: TrainFlags): Promise<void> {
     if (result.status === 'stopped') process.exitCode = 130;
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

@@ -8,6 +8,14 @@ export interface BatchNormOptions {
   epsilon?: number;
 }
 
+/** A norm layer's learned per-feature scale γ (ones) and offset β (zeros). */
+function scaleAndOffset(name: string, c: number): { gamma: Param; beta: Param } {
+  return {
+    gamma: createParam(`${name}/gamma`, 'scale', new Float32Array(c).fill(1), [c]),
+    beta: createParam(`${name}/beta`, 'offset', new Float32Array(c), [c]),
+  };
+}
+
 /**
  * Batch normalization over every axis but the last (features / channels). In training it
  * normalizes with the batch's moments and updates running statistics; in evaluation it uses them.
@@ -18,8 +26,7 @@ export function batchNorm(options: BatchNormOptions = {}): LayerFactory {
     kind: 'bn',
     build(inputShape, _rng, name) {
       const c = inputShape[inputShape.length - 1];
-      const gamma = createParam(`${name}/gamma`, 'scale', new Float32Array(c).fill(1), [c]);
-      const beta = createParam(`${name}/beta`, 'offset', new Float32Array(c), [c]);
+      const { gamma, beta } = scaleAndOffset(name, c);
       const movingMean = createParam(`${name}/movingMean`, 'buffer', new Float32Array(c), [c]);
       const movingVar = createParam(`${name}/movingVariance`, 'buffer', new Float32Array(c).fill(1), [c]);
       return {
@@ -69,8 +76,7 @@ export function layerNorm(options: { epsilon?: number } = {}): LayerFactory {
     kind: 'ln',
     build(inputShape, _rng, name) {
       const c = inputShape[inputShape.length - 1];
-      const gamma = createParam(`${name}/gamma`, 'scale', new Float32Array(c).fill(1), [c]);
-      const beta = createParam(`${name}/beta`, 'offset', new Float32Array(c), [c]);
+      const { gamma, beta } = scaleAndOffset(name, c);
       return {
         name,
         params: [gamma, beta],
@@ -114,8 +120,7 @@ export function virtualBatchNorm(options: VirtualBatchNormOptions): LayerFactory
     build(inputShape, _rng, name) {
       if (inputShape.length !== 1) throw new Error(`${name}: virtual batch norm expects flat features, got [${inputShape.join(', ')}]`);
       const c = inputShape[0];
-      const gamma = createParam(`${name}/gamma`, 'scale', new Float32Array(c).fill(1), [c]);
-      const beta = createParam(`${name}/beta`, 'offset', new Float32Array(c), [c]);
+      const { gamma, beta } = scaleAndOffset(name, c);
       return {
         name,
         params: [gamma, beta],
