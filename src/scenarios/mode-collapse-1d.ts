@@ -4,7 +4,8 @@
  * samples in 30 bins. Run (a) on the data exactly as the example writes it,
  * randn(n,1) + (rand(n,1)·5 − 2.5) — N(0, 1) convolved with U(−2.5, 2.5), whose density is
  * (Φ(x+2.5) − Φ(x−2.5))/5 and has a single mode — and (b) on a true bimodal mixture
- * ½N(−2.5, 0.5²) + ½N(2.5, 0.5²), over several seeds, counting how often G collapses onto one mode.
+ * ½N(−2.5, 0.5²) + ½N(2.5, 0.5²), over several seeds, counting how often G collapses onto one mode,
+ * then the same seeds with one remedy, PacGAN packing (D judges two samples at once).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset.ts';
@@ -15,6 +16,7 @@ import { activation, dense, sequential } from '../nn/index.ts';
 import { COLORS } from '../report/index.ts';
 import { Rng } from '../tensor/rng.ts';
 import { gaussianDensity, linspace, simpson, uniformGrid } from '../theory/index.ts';
+import { composeD, packing } from '../stabilizers/index.ts';
 import { ganStep } from '../train/index.ts';
 import { chart, type CurveRow, type Panel } from './charts.ts';
 import { histogramPanel } from './histogram-chart.ts';
@@ -33,6 +35,8 @@ const MIXTURE = { weights: [0.5, 0.5], means: [-2.5, 2.5], stds: [0.5, 0.5] };
  * a perfect G (10 %): a handful of stray samples near a mode is not coverage.
  */
 export const CAPTURE_SHARE = 0.1;
+/** The remedy's packing degree (PacGAN's pac2). */
+const PACKING = 2;
 
 /** The data of part (a), exactly as the classic example draws it: randn + (rand·5 − 2.5). */
 export function classicData(): Dataset {
@@ -74,8 +78,8 @@ const SETTINGS = {
   seeds: { default: 5, help: 'seeds of the bimodal runs (0, 1, …)', min: 1, max: 20, integer: true },
   lr: { default: 2e-4, help: 'Adam learning rate of both players (β = 0.9, 0.999, PyTorch’s defaults)', min: 1e-6, max: 1 },
   remedySeeds: {
-    default: 0,
-    help: 'seeds of the same bimodal runs with WGAN-GP at its paper settings (5 critic steps, Adam 1e-4, β = 0.5, 0.9); each costs about 3–4× a plain run (≈ 24 s vs 7 s here), so none by default',
+    default: 5,
+    help: 'seeds of the same bimodal runs with PacGAN packing (D judges 2 samples at once; Lin et al. 2018); each costs about a plain run',
     min: 0,
     max: 20,
     integer: true,
@@ -95,16 +99,19 @@ interface Run1d {
 
 async function train1d(data: Dataset, loss: LossConfig, seed: number, s: Settings, tick: () => Promise<void>, remedy: boolean): Promise<Run1d> {
   const root = new Rng(seed);
-  const mlp1 = (name: string) => sequential(name, [1], [dense(64), activation('relu'), dense(1, { init: 'glorot' })], root.fork(`init/${name}`));
+  const mlp1 = (name: string, inputs = 1) => sequential(name, [inputs], [dense(64), activation('relu'), dense(1, { init: 'glorot' })], root.fork(`init/${name}`));
+  // The remedy: PacGAN's D sees PACKING samples side by side (the same 64-unit D on a wider input).
+  const stabilizers = remedy ? [packing(PACKING)] : [];
   const session = handSession({
     data,
     G: mlp1('G'),
-    D: mlp1('D'),
+    D: composeD(stabilizers, ({ inputWidth }) => mlp1('D', inputWidth), 1),
+    stabilizers,
     loss,
     noise: NOISE,
     batchSize: 100,
     seed,
-    ...(remedy ? { lr: 1e-4, beta1: 0.5, beta2: 0.9, dStepsPerG: 5 } : { lr: s.lr }),
+    lr: s.lr,
   });
   try {
     for (let t = 0; t < s.steps; t++) {
@@ -136,8 +143,8 @@ export interface ModeCollapseMeasurement {
 export function modeCollapseVerdict(m: ModeCollapseMeasurement): Verdict {
   const notes = [
     m.remedySeeds > 0
-      ? `with WGAN-GP (5 critic steps) ${m.remedyCollapsed} of ${m.remedySeeds} seeds collapsed, against ${m.collapsed} of ${m.seeds} without it`
-      : `the WGAN-GP remedy was not run (remedySeeds = 0)`,
+      ? `with PacGAN packing (m = ${PACKING}) ${m.remedyCollapsed} of ${m.remedySeeds} seeds collapsed, against ${m.collapsed} of ${m.seeds} without it`
+      : `the packing remedy was not run (remedySeeds = 0)`,
   ];
   return judge(
     "The classic example's data, randn + (rand·5 − 2.5), is N(0, 1) convolved with U(−2.5, 2.5): a single flat-topped mode, so it cannot show mode collapse. On a true bimodal mixture ½N(−2.5, 0.5²) + ½N(2.5, 0.5²), the same GAN collapses onto one mode in at least one of the seeds.",
@@ -178,7 +185,7 @@ export const modeCollapse1d = defineScenario({
   name: 'mode-collapse-1d',
   title: 'Mode collapse in 1-D',
   shows:
-    'The classic PyTorch example (G and D 1→64→1 with ReLU, BCE, Adam 2e-4, batch 100, 2,000 steps; 500-sample histograms in 30 bins), run on its own data — which has one mode, measured — and on a true two-mode mixture over several seeds, counting how often G collapses onto one mode.',
+    'The classic PyTorch example (G and D 1→64→1 with ReLU, BCE, Adam 2e-4, batch 100, 2,000 steps; 500-sample histograms in 30 bins), run on its own data — which has one mode, measured — and on a true two-mode mixture over several seeds, counting how often G collapses onto one mode — without and with PacGAN packing.',
   tensors: true,
   settings: SETTINGS,
   async run({ settings, log, tick }) {
@@ -192,8 +199,8 @@ export const modeCollapse1d = defineScenario({
     }
     const remedy: Run1d[] = [];
     for (let seed = 0; seed < settings.remedySeeds; seed++) {
-      log(`mode-collapse-1d: (b) with WGAN-GP, seed ${seed}`);
-      remedy.push(await train1d(mixture, { name: 'wgan-gp', lambda: 10, oneSided: false }, seed, settings, tick, true));
+      log(`mode-collapse-1d: (b) with packing, seed ${seed}`);
+      remedy.push(await train1d(mixture, { name: 'non-saturating' }, seed, settings, tick, true));
     }
     const m: ModeCollapseMeasurement = {
       classicModes: classicDensityModes(),
@@ -207,12 +214,12 @@ export const modeCollapse1d = defineScenario({
       measured[`seed${r.seed}.modes`] = r.modes;
       measured[`seed${r.seed}.w1`] = r.w1;
     }
-    for (const r of remedy) measured[`wganGp.seed${r.seed}.modes`] = r.modes;
+    for (const r of remedy) measured[`pac${PACKING}.seed${r.seed}.modes`] = r.modes;
 
     const densityRows: CurveRow[] = linspace(-5, 5, 201).map((x) => ({ x, y: classicDensity(x), series: 'true density (Φ(x+2.5) − Φ(x−2.5))/5' }));
     const table: ScenarioTable = {
       caption: `Bimodal runs: modes captured (a mode needs ≥ ${CAPTURE_SHARE * 100} % of its expected ${SAMPLES / 2} samples) and W1 to 500 real samples`,
-      columns: ['seed', 'plain: modes', 'plain: samples per mode', 'plain: W1', ...(remedy.length ? ['WGAN-GP: modes', 'WGAN-GP: W1'] : [])],
+      columns: ['seed', 'plain: modes', 'plain: samples per mode', 'plain: W1', ...(remedy.length ? [`pac${PACKING}: modes`, `pac${PACKING}: W1`] : [])],
       rows: plain.map((r, i) => [r.seed, r.modes, r.perMode.join(' / '), r.w1, ...(remedy[i] ? [remedy[i].modes, remedy[i].w1] : remedy.length ? ['—', '—'] : [])]),
     };
     const charts = [
@@ -241,11 +248,11 @@ export const modeCollapse1d = defineScenario({
       ...(remedy.length
         ? [
             {
-              name: 'bimodal-wgan-gp',
-              caption: `The same seeds with WGAN-GP (λ = 10, 5 critic steps, Adam 1e-4, β = 0.5, 0.9): ${m.remedyCollapsed} of ${m.remedySeeds} collapsed.`,
+              name: 'bimodal-packing',
+              caption: `The same seeds and networks with PacGAN packing (D judges ${PACKING} samples at once, Lin et al. 2018): ${m.remedyCollapsed} of ${m.remedySeeds} collapsed.`,
               spec: chart(
                 remedy.map((r, i) => runPanel(r, modesTitle(r), undefined, i === 0)),
-                { title: `With WGAN-GP: ${m.remedyCollapsed} of ${m.remedySeeds} seeds collapse`, columns: 3, shareScales: true },
+                { title: `With packing (m = ${PACKING}): ${m.remedyCollapsed} of ${m.remedySeeds} seeds collapse`, columns: 3, shareScales: true },
               ),
             },
           ]

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { bceD, buildObjective, type LossConfig } from '../losses/index.ts';
 import { variablesOf, type Module } from '../nn/index.ts';
 import { adam, type Optimizer } from '../optim/index.ts';
+import type { Stabilizer } from '../stabilizers/index.ts';
 import type { Rng } from '../tensor/rng.ts';
 import { runRngs, sampleNoise, type GanSession, type NoiseSpec } from '../train/index.ts';
 
@@ -41,6 +42,8 @@ export interface HandSessionSpec {
   batchSize: number;
   dStepsPerG?: number;
   seed: number;
+  /** Remedies whose hooks the step calls (D already built through their `wrapD`). */
+  stabilizers?: readonly Stabilizer[];
 }
 
 /** A {@link GanSession} around hand-built networks, stepped by `ganStep` like any other. */
@@ -57,6 +60,7 @@ export function handSession(spec: HandSessionSpec): GanSession {
     dStepsPerG: spec.dStepsPerG ?? 1,
     rngs: runRngs(spec.seed),
     step: 0,
+    ...(spec.stabilizers ? { stabilizers: spec.stabilizers } : {}),
   };
 }
 

@@ -97,11 +97,13 @@ describe('mode-collapse-1d', () => {
   });
 
   it('runs (reduced: 400 steps, 4 seeds) and holds: one classic mode, at least one bimodal seed collapses', async () => {
-    const out = await runReduced(modeCollapse1d, { steps: 400, seeds: 4 });
+    const out = await runReduced(modeCollapse1d, { steps: 400, seeds: 4, remedySeeds: 1 });
     expect(out.verdict.holds).toBe(true);
     expect(out.measured.classicModes).toBe(1);
     expect(out.measured.collapsed).toBeGreaterThan(0);
-    expect(out.charts.map((c) => c.name)).toEqual(['classic-data', 'bimodal']);
+    expect(out.charts.map((c) => c.name)).toEqual(['classic-data', 'bimodal', 'bimodal-packing']);
+    expect(out.measured.remedySeeds).toBe(1);
+    expect(out.measured['pac2.seed0.modes']).toBeGreaterThanOrEqual(0);
   });
 
   it('a doctored measurement flips the verdict', () => {
@@ -109,6 +111,6 @@ describe('mode-collapse-1d', () => {
     expect(modeCollapseVerdict(good).holds).toBe(true);
     expect(modeCollapseVerdict({ ...good, classicModes: 2 }).holds).toBe(false);
     expect(modeCollapseVerdict({ ...good, collapsed: 0 }).holds).toBe(false);
-    expect(modeCollapseVerdict({ ...good, remedyCollapsed: 1, remedySeeds: 5 }).text).toContain('with WGAN-GP (5 critic steps) 1 of 5 seeds collapsed, against 1 of 5 without it');
+    expect(modeCollapseVerdict({ ...good, remedyCollapsed: 1, remedySeeds: 5 }).text).toContain('with PacGAN packing (m = 2) 1 of 5 seeds collapsed, against 1 of 5 without it');
   });
 });
