@@ -97,7 +97,7 @@ describe('scenarioRegistry', () => {
     expect(() => scenarioRegistry(list)).toThrow(message);
   });
 
-  it('registers the implemented scenarios in the order of the issue brief', () => {
-    expect(SCENARIOS.names).toEqual(['saturation-curve', 'js-vs-wasserstein', 'xy-game', 'dirac-gan', 'optimal-discriminator', 'vanishing-gradients', 'mode-collapse-1d', 'linear-1d']);
+  it('registers all nine scenarios of the issue, theory first, then the training ones', () => {
+    expect(SCENARIOS.names).toEqual(['saturation-curve', 'js-vs-wasserstein', 'xy-game', 'dirac-gan', 'optimal-discriminator', 'vanishing-gradients', 'mode-collapse-1d', 'linear-1d', 'k-steps']);
   });
 });
