@@ -94,9 +94,10 @@ export interface UnrolledContext {
  * - the K updates replay D's own optimizer rule (Adam, RMSProp or SGD, with its current
  *   hyperparameters and learning rate) as tensor algebra, starting from the optimizer's live
  *   moments and step count, as the paper's code does; D's real weights and moments never change;
- * - every unrolled update uses the G step's real batch and G(z) (one batch, as in the paper), D's
- *   loss as the session wraps it (label smoothing included) but without gradient penalties
- *   (those would need third derivatives; the build warns);
+ * - every unrolled update uses the G step's real batch and G(z) (one batch, as in the paper), and
+ *   D's loss as wrapped by the stabilizers listed before `unrolled` (list label smoothing first to
+ *   unroll the smoothed loss), without gradient penalties (those would need third derivatives;
+ *   the build warns);
  * - G's loss term g(D(G(z))) is replaced by g(D_K(G(z))); terms other stabilizers added stay.
  * Cost: about 2K+1 passes through D plus their second-order backward pass per G step.
  */
