@@ -73,6 +73,8 @@ export interface GStepView extends Players {
   readonly fakeFeatures: ReadonlyMap<string, tf.Tensor>;
   /** A real batch as D sees it, when the loss or a stabilizer ({@link Stabilizer.gStepUsesReal}) needs one. */
   readonly real?: tf.Tensor;
+  /** D's output on `real`, when there is one. */
+  readonly dReal?: tf.Tensor;
   readonly realFeatures: ReadonlyMap<string, tf.Tensor>;
   /** D's optimizer, read-only: its state and rule let a stabilizer look ahead (unrolling). */
   readonly dOptimizer?: Optimizer;

@@ -10,26 +10,26 @@ import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 /**
  * One differentiable update of D's weights: the rule of D's own optimizer written as tensor
  * algebra, so G's tape sees through it. `slots` are the optimizer's moments, carried between the
- * unrolled steps like the real optimizer carries them.
+ * unrolled steps like the real optimizer carries them; `lr` is the optimizer's live learning rate.
  */
-type UnrollRule = (w: tf.Tensor, g: tf.Tensor, slots: Record<string, tf.Tensor>, t: number) => { w: tf.Tensor; slots: Record<string, tf.Tensor> };
+type UnrollRule = (w: tf.Tensor, g: tf.Tensor, slots: Record<string, tf.Tensor>, t: number, lr: number) => { w: tf.Tensor; slots: Record<string, tf.Tensor> };
 
 /** Inputs to √ are kept ≥ 1e-20 so their derivative stays finite where a moment is exactly 0 (dead units). */
 const safeSqrt = (x: tf.Tensor) => tf.sqrt(tf.add(x, 1e-20));
 
 /** The unroll's copy of D's update rule, or a reason it has none. */
-export function unrollRule(config: OptimizerConfig, lr: () => number): { rule: UnrollRule; slotNames: string[] } | { unsupported: string } {
+export function unrollRule(config: OptimizerConfig): { rule: UnrollRule; slotNames: string[] } | { unsupported: string } {
   const name: string = config.name;
   switch (config.name) {
     case 'adam': {
       const { beta1, beta2, epsilon } = config;
       return {
         slotNames: ['m', 'v'],
-        rule: (w, g, { m, v }, t) => {
+        rule: (w, g, { m, v }, t, lr) => {
           const mNext = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
           const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
           const denom = tf.add(tf.div(safeSqrt(vNext), Math.sqrt(1 - beta2 ** t)), epsilon);
-          const step = tf.mul(tf.div(mNext, denom), lr() / (1 - beta1 ** t));
+          const step = tf.mul(tf.div(mNext, denom), lr / (1 - beta1 ** t));
           return { w: tf.sub(w, step), slots: { m: mNext, v: vNext } };
         },
       };
@@ -38,9 +38,9 @@ export function unrollRule(config: OptimizerConfig, lr: () => number): { rule: U
       const { alpha, epsilon } = config;
       return {
         slotNames: ['v'],
-        rule: (w, g, { v }) => {
+        rule: (w, g, { v }, _t, lr) => {
           const vNext = tf.add(tf.mul(v, alpha), tf.mul(tf.square(g), 1 - alpha));
-          return { w: tf.sub(w, tf.mul(tf.div(g, tf.add(safeSqrt(vNext), epsilon)), lr())), slots: { v: vNext } };
+          return { w: tf.sub(w, tf.mul(tf.div(g, tf.add(safeSqrt(vNext), epsilon)), lr)), slots: { v: vNext } };
         },
       };
     }
@@ -48,10 +48,10 @@ export function unrollRule(config: OptimizerConfig, lr: () => number): { rule: U
       const { momentum } = config;
       return {
         slotNames: momentum > 0 ? ['momentum'] : [],
-        rule: (w, g, slots) => {
+        rule: (w, g, slots, _t, lr) => {
           const b = momentum > 0 ? tf.add(tf.mul(slots.momentum, momentum), g) : g;
           const next: Record<string, tf.Tensor> = momentum > 0 ? { momentum: b } : {};
-          return { w: tf.sub(w, tf.mul(b, lr())), slots: next };
+          return { w: tf.sub(w, tf.mul(b, lr)), slots: next };
         },
       };
     }
@@ -104,8 +104,7 @@ export interface UnrolledContext {
 export function unrolled(options: UnrolledOptions, context: UnrolledContext): Stabilizer {
   const { steps, surrogate } = options;
   let loss: Loss | undefined;
-  const lrOf = { current: () => 0 };
-  const found = unrollRule(context.dOptimizer, () => lrOf.current());
+  const found = unrollRule(context.dOptimizer);
   if ('unsupported' in found) throw new RangeError(`unrolling cannot replay a ${found.unsupported} optimizer`);
   const { rule, slotNames } = found;
 
@@ -124,7 +123,7 @@ export function unrolled(options: UnrolledOptions, context: UnrolledContext): St
     for (let k = 0; k < steps; k++) {
       t += 1;
       const grads = tf.grads((...ws: tf.Tensor[]) => dLoss(ws))(weights);
-      const next = weights.map((w, i) => rule(w, grads[i], slots[i], t));
+      const next = weights.map((w, i) => rule(w, grads[i], slots[i], t, optimizer.lr));
       weights = next.map((n) => n.w);
       slots = next.map((n) => n.slots);
     }
@@ -140,14 +139,12 @@ export function unrolled(options: UnrolledOptions, context: UnrolledContext): St
     },
     gObjective(gLoss, view) {
       if (!view.real || !view.dOptimizer) throw new Error('the unrolled stabilizer needs a real batch and D’s optimizer in G’s step');
-      const optimizer = view.dOptimizer;
-      lrOf.current = () => optimizer.lr;
       const fakeForD = surrogate ? view.fake : detached(view.fake);
-      const weights = unroll(view.D, optimizer, view.real, fakeForD);
+      const weights = unroll(view.D, view.dOptimizer, view.real, fakeForD);
       const ctx: ApplyContext = { training: true, rng: context.rng, updateStats: false, weight: (p) => weights.get(p) ?? p.variable };
       const dFakeK = view.D.apply(view.fake, ctx);
       const dRealK = loss!.gUsesReal ? view.D.apply(view.real, ctx) : dFakeK;
-      const own = loss!.g(view.dFake, loss!.gUsesReal ? view.D.apply(view.real, { training: true, rng: context.rng, updateStats: false }) : view.dFake);
+      const own = loss!.g(view.dFake, view.dReal ?? view.dFake);
       // Swap the loss's own term for its unrolled value; what other stabilizers added stays.
       return tf.add(tf.sub(gLoss, own), loss!.g(dFakeK, dRealK)) as tf.Scalar;
     },
@@ -166,7 +163,7 @@ export const unrolledStabilizer = defineStabilizer({
     surrogate: z.boolean().default(true),
   }),
   build(p, info) {
-    const found = unrollRule(info.dOptimizer, () => 0);
+    const found = unrollRule(info.dOptimizer);
     if ('unsupported' in found) {
       refuse(info, `"unrolled" replays D's optimizer inside G's step and knows adam, rmsprop and sgd; optim.d.name is "${found.unsupported}"`, 'name', p.name);
     }

@@ -56,6 +56,15 @@ function evaluateBoth(session: GanSession, dBatch: DBatch, gBatch: GBatch): { d:
   return { d, g };
 }
 
+/** Runs `fn` on one drawn batch, freeing the batch afterwards. */
+function onBatch<B extends DBatch | GBatch, T>(batch: B, fn: (batch: B) => T): T {
+  try {
+    return fn(batch);
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
 /** Runs `fn` on freshly drawn batches of both players (D's first), freeing them afterwards. */
 function withBatches<T>(session: GanSession, fn: (dBatch: DBatch, gBatch: GBatch) => T): T {
   const dBatch = drawDBatch(session);
@@ -89,24 +98,12 @@ export function alternatingStep(session: GanSession): SchemeStats {
   let d: DStats | undefined;
   for (let k = 0; k < session.dStepsPerG; k++) {
     beforeDStep(session);
-    const batch = drawDBatch(session);
-    let evaluation: DEvaluation;
-    try {
-      evaluation = evaluateD(session, batch);
-    } finally {
-      disposeBatch(batch);
-    }
+    const evaluation = onBatch(drawDBatch(session), (batch) => evaluateD(session, batch));
     refuseNonFinite(session, { d: evaluation });
     updateD(session, evaluation);
     d = evaluation.stats;
   }
-  const batch = drawGBatch(session);
-  let evaluation: GEvaluation;
-  try {
-    evaluation = evaluateG(session, batch);
-  } finally {
-    disposeBatch(batch);
-  }
+  const evaluation = onBatch(drawGBatch(session), (batch) => evaluateG(session, batch));
   refuseNonFinite(session, { g: evaluation });
   updateG(session, evaluation);
   return { d: d!, g: evaluation.stats };

@@ -164,7 +164,7 @@ export function generatorLoss(session: GanSession, batch: GBatch): tf.Scalar {
   const dFake = D.apply(fake, { ...ctx, record: (layer, a) => fakeFeatures.set(layer, a) });
   const real = batch.real && intoD(session, batch.real, 'real', 'g');
   const dReal = real ? D.apply(real, { ...ctx, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
-  const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, realFeatures, dOptimizer: session.optimizers.d };
+  const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, ...(real ? { dReal } : {}), realFeatures, dOptimizer: session.optimizers.d };
   return stabilizersOf(session).reduce((loss, s) => (s.gObjective ? s.gObjective(loss, view) : loss), objective.loss.g(dFake, dReal));
 }
 

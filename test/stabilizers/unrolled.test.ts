@@ -33,8 +33,9 @@ function trainedOnce(optimizerConfig: object): { D: Module; opt: Optimizer; conf
 function objective(stab: Stabilizer, D: Module, opt: Optimizer, fake: tf.Tensor, loss: Loss = nonSaturating): tf.Scalar {
   const x = real();
   const dFake = D.apply(fake, { training: true });
-  const own = loss.g(dFake, D.apply(x, { training: true }));
-  return stab.gObjective!(own, { G: D, D, step: 1, fake, dFake, fakeFeatures: new Map(), real: x, realFeatures: new Map(), dOptimizer: opt });
+  const dReal = D.apply(x, { training: true });
+  const own = loss.g(dFake, dReal);
+  return stab.gObjective!(own, { G: D, D, step: 1, fake, dFake, fakeFeatures: new Map(), real: x, dReal, realFeatures: new Map(), dOptimizer: opt });
 }
 
 const build = (steps: number, surrogate: boolean, config: ReturnType<typeof optimizerSchema.parse>, loss: Loss = nonSaturating) => {
