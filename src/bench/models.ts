@@ -1,11 +1,10 @@
-import type { Dataset } from '../data/dataset.ts';
-import { ring8 } from '../data/ring.ts';
+import { ring8, type Dataset } from '../data/index.ts';
 import { buildObjective } from '../losses/index.ts';
 import { activation, batchNorm, conv2d, convTranspose2d, dense, flatten, mlpLayers, reshape, sequential } from '../nn/index.ts';
 import { adam } from '../optim/index.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
-import { runRngs, type GanSession } from '../train/session.ts';
+import { createSession, type GanSession } from '../train/index.ts';
 
 /** The benchmark models, exactly as the speed issue and `bench/torch_reference.py` define them. */
 export const BENCH_MODELS = ['mlp-gan', 'mlp-gan-gp', 'dcgan-mnist'] as const;
@@ -18,7 +17,7 @@ export type BenchModel = (typeof BENCH_MODELS)[number];
 function imageNoise(shape: number[]): Dataset {
   const size = shape.reduce((a, b) => a * b, 1);
   const sampleArray = (n: number, rng: Rng) => rng.uniformArray(n * size, -1, 1);
-  return { name: 'uniform-images', shape, sampleArray, sample: (n, rng) => tf.tensor(sampleArray(n, rng), [n, ...shape]) };
+  return { name: 'uniform-images', shape, sampleArray: (n, rng) => ({ x: sampleArray(n, rng) }), sample: (n, rng) => ({ x: tf.tensor(sampleArray(n, rng), [n, ...shape]) }) };
 }
 
 function mlpGan(loss: 'non-saturating' | 'wgan-gp', seed: number): GanSession {
@@ -26,7 +25,7 @@ function mlpGan(loss: 'non-saturating' | 'wgan-gp', seed: number): GanSession {
   const G = sequential('G', [64], mlpLayers({ hidden: [512, 512, 512], out: 2, act: 'relu' }), init.fork('G'));
   const D = sequential('D', [2], mlpLayers({ hidden: [512, 512, 512], out: 1, act: 'leakyRelu', alpha: 0.2 }), init.fork('D'));
   const objective = buildObjective(loss === 'wgan-gp' ? { name: 'wgan-gp', lambda: 10, oneSided: false } : { name: 'non-saturating' });
-  return {
+  return createSession({
     data: ring8(),
     G,
     D,
@@ -34,10 +33,8 @@ function mlpGan(loss: 'non-saturating' | 'wgan-gp', seed: number): GanSession {
     optimizers: { g: adam({ lr: 1e-4, beta1: 0.5, beta2: 0.999 }), d: adam({ lr: 1e-4, beta1: 0.5, beta2: 0.999 }) },
     noise: { dim: 64, distribution: 'normal' },
     batchSize: 512,
-    dStepsPerG: 1,
-    rngs: runRngs(seed),
-    step: 0,
-  };
+    seed,
+  });
 }
 
 function dcganMnist(seed: number): GanSession {
@@ -72,7 +69,7 @@ function dcganMnist(seed: number): GanSession {
     ],
     init.fork('D'),
   );
-  return {
+  return createSession({
     data: imageNoise([28, 28, 1]),
     G,
     D,
@@ -80,10 +77,8 @@ function dcganMnist(seed: number): GanSession {
     optimizers: { g: adam({ lr: 2e-4, beta1: 0.5 }), d: adam({ lr: 2e-4, beta1: 0.5 }) },
     noise: { dim: 100, distribution: 'normal' },
     batchSize: 64,
-    dStepsPerG: 1,
-    rngs: runRngs(seed),
-    step: 0,
-  };
+    seed,
+  });
 }
 
 /** Builds a benchmark model's session. */

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import { parseOrThrow } from '../config/errors.ts';
-import { runConfigSchema } from '../config/schema.ts';
-import { useNodeBackend } from '../node/backends.ts';
-import { loadPointsFile } from '../node/points-file.ts';
-import { latestCheckpoint, readRunConfig } from '../node/run-dir.ts';
-import type { BackendName } from '../tensor/backend.ts';
-import { buildSession } from '../train/build.ts';
-import { restoreCheckpoint } from '../train/checkpoint.ts';
-import { evaluate } from '../train/evaluator.ts';
+import { fsRunStore, nodeDatasets, readRunConfig, useNodeBackend } from '../node/index.ts';
+import { evaluateStored } from '../run/index.ts';
+import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
 
@@ -20,13 +14,13 @@ interface EvalFlags {
 
 
 async function evalRun(runDir: string, flags: EvalFlags): Promise<void> {
-  const stored = readRunConfig(runDir);
-  const config = parseOrThrow(runConfigSchema, stored.config, `config in ${runDir}`);
+  const step = positiveIntFlag('--checkpoint', flags.checkpoint);
+  const samples = positiveIntFlag('--samples', flags.samples);
+  // Refuse a directory that is not a run before choosing a backend.
+  readRunConfig(runDir);
   await useNodeBackend(flags.backend as BackendName);
-  const session = buildSession(config, { loadPointsFile });
-  const { path, checkpoint } = latestCheckpoint(runDir, positiveIntFlag('--checkpoint', flags.checkpoint));
-  restoreCheckpoint(session, checkpoint, path);
-  const { record } = evaluate(session, { samples: positiveIntFlag('--samples', flags.samples) ?? config.eval.samples, seed: config.seed });
+  const store = fsRunStore(runDir);
+  const { location: path, record } = await evaluateStored(store, { datasets: nodeDatasets, step, samples });
   const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
   process.stderr.write(`${path}\n`);
   for (const [k, v] of Object.entries(record)) if (k !== 'kind') process.stderr.write(`  ${k.padEnd(12)} ${fmt(v)}\n`);

@@ -1,4 +1,4 @@
-export { runConfigSchema, dataSchema, modelSchema, type RunConfig, type RunConfigInput, type DataConfig, type NetworkConfig } from './schema.ts';
+export { runConfigSchema, runConfigSchemaFor, modelSchema, type RunConfig, type RunConfigInput, type NetworkConfig } from './schema.ts';
 export { PRESETS, PRESET_NAMES, definePreset, type Preset } from './presets.ts';
 export { resolveConfig, mergeConfig, parseSetting, parseConfigText, type ConfigSources } from './resolve.ts';
 export { parseOrThrow } from './errors.ts';

@@ -9,7 +9,8 @@
 import { ConfigError } from '../errors.ts';
 import { parseOrThrow } from './errors.ts';
 import { mergeConfig, type JsonObject } from './resolve.ts';
-import { runConfigSchema, type RunConfig, type RunConfigInput } from './schema.ts';
+import type { DatasetRegistry } from '../data/index.ts';
+import { runConfigSchema, runConfigSchemaFor, type RunConfig, type RunConfigInput } from './schema.ts';
 
 /** A config fragment: any part of a run config, arrays (the stabilizer list) given whole. */
 type Fragment<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Fragment<T[K]> } : T;
@@ -176,11 +177,12 @@ export function parseRemedyList(text: string, registry: RemedyRegistry = REMEDIE
  * const config = applyRemedy(resolveConfig({ preset: 'ring8' }), 'spectral-norm+pac2');
  * // config.stabilizers: [{ name: 'spectral-norm', iterations: 1 }, { name: 'packing', m: 2 }]
  */
-export function applyRemedy(base: RunConfig, spec: string, registry: RemedyRegistry = REMEDIES): RunConfig {
+export function applyRemedy(base: RunConfig, spec: string, registry: RemedyRegistry = REMEDIES, datasets?: DatasetRegistry): RunConfig {
+  const schema = datasets ? runConfigSchemaFor(datasets) : runConfigSchema;
   let config = base;
   for (const part of remedyParts(spec, registry)) {
     const what = spec === part ? `config with remedy "${spec}"` : `config with remedy "${spec}" (at "${part}")`;
-    config = parseOrThrow(runConfigSchema, mergeRemedyPatch(config, registry[part].patch(config)), what);
+    config = parseOrThrow(schema, mergeRemedyPatch(config, registry[part].patch(config)), what);
   }
   return config;
 }

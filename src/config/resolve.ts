@@ -2,7 +2,8 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { parseOrThrow } from './errors.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
-import { runConfigSchema, type RunConfig } from './schema.ts';
+import type { DatasetRegistry } from '../data/index.ts';
+import { runConfigSchema, runConfigSchemaFor, type RunConfig } from './schema.ts';
 
 /** A parsed JSON/YAML object; its contents are checked by the schema, not here. */
 export type JsonObject = Record<string, unknown>;
@@ -72,6 +73,8 @@ export interface ConfigSources {
   sets?: string[];
   /** Dedicated flags (`--loss`, `--steps`, …) as a partial config. */
   flags?: JsonObject;
+  /** The data sources `data.kind` may name (default: the core's toy sets; Node passes its own registry). */
+  datasets?: DatasetRegistry;
 }
 
 /**
@@ -93,5 +96,5 @@ export function resolveConfig(sources: ConfigSources): RunConfig {
   if (!('data' in merged)) {
     throw new ConfigError(`invalid config:\n  data: is required; pick a preset (${PRESET_NAMES.join(', ')}) or set data.kind`);
   }
-  return parseOrThrow(runConfigSchema, merged);
+  return parseOrThrow(sources.datasets ? runConfigSchemaFor(sources.datasets) : runConfigSchema, merged);
 }

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { DataError } from '../errors.ts';
 import type { Rng } from '../tensor/rng.ts';
-import type { Dataset, Mode } from './dataset.ts';
+import { batchTensors, type ArrayBatch, type Dataset, type Mode } from './dataset.ts';
 
 /** What a dataset built by {@link arrayDataset} says about itself, and how it draws. */
 export interface ArrayDatasetSpec {
@@ -9,8 +8,10 @@ export interface ArrayDatasetSpec {
   shape: readonly number[];
   /** Omitted for continuous sets, so `modes` is absent rather than present-and-undefined. */
   modes?: readonly Mode[];
-  /** `n` samples, flat and row-major; `n` has already been checked. */
-  draw(n: number, rng: Rng): Float32Array;
+  /** The number of label classes, for data whose draws carry labels. */
+  classes?: number;
+  /** `n` samples, flat and row-major (with labels when the data has them); `n` has already been checked. */
+  draw(n: number, rng: Rng): Float32Array | ArrayBatch;
 }
 
 /**
@@ -20,17 +21,19 @@ export interface ArrayDatasetSpec {
 export function arrayDataset(spec: ArrayDatasetSpec): Dataset {
   const { name, draw } = spec;
   const shape = Object.freeze([...spec.shape]);
-  const sampleArray = (n: number, rng: Rng): Float32Array => {
+  const sampleArray = (n: number, rng: Rng): ArrayBatch => {
     if (!Number.isInteger(n) || n < 0) {
       throw new DataError(`sample count must be an integer ≥ 0, got ${String(n)}`, name);
     }
-    return draw(n, rng);
+    const drawn = draw(n, rng);
+    return drawn instanceof Float32Array ? { x: drawn } : drawn;
   };
-  const base = {
+  const base: Dataset = {
     name,
     shape,
     sampleArray,
-    sample: (n: number, rng: Rng): tf.Tensor => tf.tensor(sampleArray(n, rng), [n, ...shape]),
+    sample: (n: number, rng: Rng) => batchTensors(sampleArray(n, rng), shape),
+    ...(spec.classes !== undefined ? { classes: spec.classes } : {}),
   };
   // Callers get copies: editing a reported mode must not change what the sampler draws.
   return spec.modes ? { ...base, modes: Object.freeze(spec.modes.map(copyMode)) } : base;

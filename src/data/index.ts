@@ -1,19 +1,16 @@
 /**
- * Data sources: the toy distributions of the GAN literature and the user's own points.
+ * Data sources: the toy distributions of the GAN literature and the user's own points, as a
+ * registry of plain definitions (`defineDataset`), and the latent noise G draws from.
  * This file is the folder's only public door.
  */
-export type { Dataset, Mode } from './dataset.ts';
-export { mixture1d, type Mixture1dParams } from './mixture.ts';
+export { type Dataset, type Mode, type Batch, type ArrayBatch, batchTensors, disposeBatch, sampleSize } from './dataset.ts';
+export { arrayDataset, type ArrayDatasetSpec } from './array-dataset.ts';
+export { type NoiseSpec, sampleNoise } from './latent.ts';
+export { defineDataset, datasetRegistry, extendDatasets, type DatasetDefinition, type DatasetRegistry, type DataConfig } from './registry.ts';
+export { mixture1d, gaussianMixture, type Mixture1dParams } from './mixture.ts';
 export { ring, ring8, type RingParams } from './ring.ts';
 export { grid, grid25, type GridParams } from './grid.ts';
 export { spiral, twoMoons, type SpiralParams, type TwoMoonsParams } from './continuous.ts';
 export { points, type PointsOptions } from './points.ts';
 export { parsePoints, type PointsFormat } from './parse-points.ts';
-export {
-  toyDatasets,
-  buildToyDataset,
-  TOY_DATASET_NAMES,
-  type ToyDatasetName,
-  type ToyDatasetParams,
-  type ToyDatasetRegistry,
-} from './toy-registry.ts';
+export { TOY_DATASETS, TOY_DATASET_NAMES, toyDatasets, type ToyDatasetName } from './toy-registry.ts';

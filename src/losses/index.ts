@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { byName, schemasOf } from '../registry.ts';
 import { beganLoss } from './began.ts';
 import { minimaxLoss, nonSaturatingLoss } from './bce.ts';
 import { draganLoss } from './dragan.ts';
@@ -16,37 +17,30 @@ export { hinge } from './hinge.ts';
 export { relativistic } from './relativistic.ts';
 export { began, type BeganOptions } from './began.ts';
 
+/** Every loss family's definition, in the order help texts list them: the one list the schema and the lookup derive from. */
+export const LOSS_DEFINITIONS = [
+  minimaxLoss,
+  nonSaturatingLoss,
+  leastSquaresLoss,
+  wassersteinLoss,
+  wganGpLoss,
+  draganLoss,
+  hingeLoss,
+  beganLoss,
+  relativisticLoss,
+] as const;
+
 /** The config schema of `loss`: one object per family, told apart by `name`. */
-export const lossSchema = z.discriminatedUnion('name', [
-  minimaxLoss.schema,
-  nonSaturatingLoss.schema,
-  leastSquaresLoss.schema,
-  wassersteinLoss.schema,
-  wganGpLoss.schema,
-  draganLoss.schema,
-  hingeLoss.schema,
-  beganLoss.schema,
-  relativisticLoss.schema,
-]);
+export const lossSchema = z.discriminatedUnion('name', schemasOf(LOSS_DEFINITIONS));
 
 /** A validated loss config. */
 export type LossConfig = z.output<typeof lossSchema>;
 export type LossName = LossConfig['name'];
 
-type Builders = { [N in LossName]: { summary: string; build(params: Extract<LossConfig, { name: N }>): Objective } };
+type Builders = { readonly [N in LossName]: { summary: string; build(params: Extract<LossConfig, { name: N }>): Objective } };
 
-/** Every loss family by name: the registry `--loss` and configs draw from. */
-export const LOSSES: Builders = {
-  minimax: minimaxLoss,
-  'non-saturating': nonSaturatingLoss,
-  'least-squares': leastSquaresLoss,
-  wasserstein: wassersteinLoss,
-  'wgan-gp': wganGpLoss,
-  dragan: draganLoss,
-  hinge: hingeLoss,
-  began: beganLoss,
-  relativistic: relativisticLoss,
-};
+/** Every loss family by name: the registry `--loss` and configs draw from (keys are the definitions' names). */
+export const LOSSES: Builders = byName(LOSS_DEFINITIONS);
 
 /** Names of all loss families, in registry order. */
 export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { benchSession, type BenchModel } from '../bench/models.ts';
-import { ganStep } from '../train/gan-step.ts';
-import { disposeSession } from '../train/session.ts';
+import { disposeSession, ganStep } from '../train/index.ts';
 
 /** One row of `saddlepoint bench`. */
 export interface BenchRow {

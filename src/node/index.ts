@@ -15,4 +15,6 @@ export {
   RUN_FILES,
 } from './run-dir.ts';
 export { runTraining, type RunOptions, type RunResult } from './run.ts';
+export { fsRunStore } from './fs-store.ts';
+export { nodeDatasets, nodeRunConfigSchema, pointsFileDataset } from './datasets.ts';
 export { runCompare, planCompare, runPlanned, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';

@@ -1,26 +1,9 @@
-import { join } from 'node:path';
-import { parseOrThrow } from '../config/errors.ts';
-import { runConfigSchema, type RunConfig } from '../config/schema.ts';
-import { DivergenceError } from '../errors.ts';
-import { buildSession } from '../train/build.ts';
-import { encodeCheckpoint, restoreCheckpoint } from '../train/checkpoint.ts';
-import { evaluate } from '../train/evaluator.ts';
-import { trainLoop, type TrainOutcome } from '../train/loop.ts';
-import type { EvalRecord, StepRecord } from '../train/records.ts';
-import { writeJsonAtomic } from './atomic.ts';
-import type { GanSession } from '../train/session.ts';
-import { loadPointsFile } from './points-file.ts';
-import {
-  MetricsWriter,
-  RUN_FILES,
-  createRunDir,
-  latestCheckpoint,
-  listCheckpoints,
-  readRunConfig,
-  truncateMetrics,
-  writeCheckpoint,
-  writeRunConfig,
-} from './run-dir.ts';
+import type { RunConfig } from '../config/index.ts';
+import { resumeRun, startRun, type RunResult as SessionResult, type RunSinks, type RunStore } from '../run/index.ts';
+import type { EvalRecord, GanSession, StepRecord } from '../train/index.ts';
+import { nodeDatasets } from './datasets.ts';
+import { fsRunStore } from './fs-store.ts';
+import { createRunDir } from './run-dir.ts';
 
 /** A new run (`config`) or a resumed one (`resume`: its directory). */
 export type RunOptions = {
@@ -42,7 +25,7 @@ export type RunOptions = {
 /** How a run ended, with what `--json` prints. */
 export interface RunResult {
   runDir: string;
-  status: TrainOutcome['status'];
+  status: 'done' | 'stopped';
   steps: number;
   wallSeconds: number;
   stepsPerSecond: number;
@@ -50,75 +33,47 @@ export interface RunResult {
 }
 
 /**
- * Runs training in Node with everything a run directory holds: config.json, metrics.jsonl,
- * atomic checkpoints, resume. On divergence it records the event, keeps the last good
+ * Runs training in Node into a run directory (the {@link fsRunStore}): a new run gets a fresh
+ * directory under `outRoot`; a resumed one continues its newest checkpoint. The run itself is
+ * `runSession` (src/run). On divergence the run records the event, keeps the last good
  * checkpoint and rethrows a {@link DivergenceError} that names it.
  */
 export async function runTraining(options: RunOptions): Promise<RunResult> {
+  const sinks: RunSinks = {
+    onRecord: options.onRecord,
+    onEval: options.onEval && ((record) => options.onEval!(record)),
+    onCheckpoint: options.onCheckpoint,
+    shouldStop: options.shouldStop,
+  };
   let runDir: string;
-  let config: RunConfig;
-  let session: GanSession;
+  let result: SessionResult;
   if (options.resume !== undefined) {
     runDir = options.resume;
-    const stored = readRunConfig(runDir);
-    config = parseOrThrow(runConfigSchema, stored.config, `config in ${join(runDir, RUN_FILES.config)}`);
-    if (options.until !== undefined && options.until !== config.steps) {
-      config = { ...config, steps: options.until };
-      writeRunConfig(runDir, config, { ...stored.facts, ...options.facts });
+    const store = fsRunStore(runDir);
+    try {
+      result = await resumeRun(store, { datasets: nodeDatasets, until: options.until, facts: options.facts, sinks, onStart: (info) => options.onStart?.({ runDir, ...info }) });
+    } finally {
+      await store.close();
     }
-    session = buildSession(config, { loadPointsFile });
-    const { path, checkpoint } = latestCheckpoint(runDir);
-    restoreCheckpoint(session, checkpoint, path);
-    truncateMetrics(join(runDir, RUN_FILES.metrics), session.step);
   } else {
-    config = options.until !== undefined ? { ...options.config, steps: options.until } : options.config;
-    session = buildSession(config, { loadPointsFile });
-    runDir = createRunDir(options.outRoot ?? 'runs', config, options.label ?? config.data.kind);
-    writeRunConfig(runDir, config, options.facts ?? {});
-  }
-  const startStep = session.step;
-  options.onStart?.({ runDir, config, startStep, session });
-  const metrics = new MetricsWriter(join(runDir, RUN_FILES.metrics));
-  const save = async (s: GanSession) => {
-    const path = writeCheckpoint(runDir, await encodeCheckpoint(s), config.keepCheckpoints);
-    options.onCheckpoint?.(path);
-  };
-  try {
-    const outcome = await trainLoop(
-      session,
-      { until: config.steps, checkpointEvery: config.checkpointEvery, evalEvery: config.eval.every },
-      {
-        onRecord(record) {
-          metrics.write(record);
-          options.onRecord?.(record);
-        },
-        onEval(s) {
-          const { record, snapshot } = evaluate(s, { samples: config.eval.samples, seed: config.seed });
-          if (config.eval.snapshots) writeJsonAtomic(join(runDir, RUN_FILES.samples, `${s.step}.json`), snapshot);
-          metrics.write(record);
-          options.onEval?.(record);
-        },
-        onCheckpoint: save,
-        shouldStop: options.shouldStop,
-      },
-    );
-    return {
-      runDir,
-      status: outcome.status,
-      steps: session.step,
-      wallSeconds: outcome.wallSeconds,
-      stepsPerSecond: outcome.stepsRun / Math.max(outcome.wallSeconds, 1e-9),
-      last: outcome.last,
+    const config = options.until !== undefined ? { ...options.config, steps: options.until } : options.config;
+    let store: RunStore | undefined;
+    const open = () => {
+      runDir = createRunDir(options.outRoot ?? 'runs', config, options.label ?? config.data.kind);
+      return (store = fsRunStore(runDir));
     };
-  } catch (err) {
-    if (err instanceof DivergenceError) {
-      metrics.write({ kind: 'diverged', step: err.step, message: err.message });
-      const kept = listCheckpoints(runDir);
-      const where = kept.length ? `last good checkpoint: ${join(runDir, RUN_FILES.checkpoints, String(kept[kept.length - 1]))}` : 'no checkpoint was written before it';
-      throw new DivergenceError(`${err.message}\n${where}`, err.step);
+    try {
+      result = await startRun(config, open, { datasets: nodeDatasets, facts: options.facts ?? {}, sinks, onStart: (info) => options.onStart?.({ runDir, ...info }) });
+    } finally {
+      await store?.close();
     }
-    throw err;
-  } finally {
-    metrics.close();
   }
+  return {
+    runDir: runDir!,
+    status: result.status,
+    steps: result.session.step,
+    wallSeconds: result.wallSeconds,
+    stepsPerSecond: result.stepsRun / Math.max(result.wallSeconds, 1e-9),
+    last: result.last,
+  };
 }

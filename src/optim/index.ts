@@ -18,7 +18,6 @@ export {
   type LrSchedule,
   type ScheduleConfig,
 } from './schedules.ts';
-export { checkGameScheme, gameSchema, GAME_SCHEME_NAMES, type GameConfig } from './game.ts';
 
 const lr = z.number().positive();
 

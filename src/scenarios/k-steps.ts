@@ -9,7 +9,8 @@
 import { resolveConfig } from '../config/resolve.ts';
 import type { RunConfigInput } from '../config/schema.ts';
 import { COLORS } from '../report/index.ts';
-import { buildSession, disposeSession, evaluate, ganStep, type EvalRecord, type GanSession } from '../train/index.ts';
+import { memoryStore, runSession, sessionFromConfig } from '../run/index.ts';
+import { disposeSession, type EvalRecord, type GanSession, type SampleSnapshot } from '../train/index.ts';
 import { chart, curvePanel, METHOD_COLORS, type CurveRow, type Panel } from './charts.ts';
 import { defineScenario, type ScenarioTable, type SettingsOf, type Verdict } from './types.ts';
 import { formatNumber, judge } from './verdict.ts';
@@ -64,19 +65,22 @@ function baseConfig(s: Settings, seed: number, variant: ReturnType<typeof varian
 }
 
 async function trainRun(s: Settings, seed: number, variant: ReturnType<typeof variants>[number], tick: () => Promise<void>): Promise<Run> {
-  const session: GanSession = buildSession(resolveConfig({ files: [baseConfig(s, seed, variant)] }));
+  const session: GanSession = sessionFromConfig(resolveConfig({ files: [baseConfig(s, seed, variant)] }));
   const t0 = performance.now();
   const evals: EvalRecord[] = [];
-  const measure = () => evaluate(session, { samples: EVAL_SAMPLES, seed: 1, snapshotPoints: SCATTER_POINTS, surfaceResolution: 2 });
+  let last: SampleSnapshot | undefined;
+  const plan = { until: s.steps, checkpointEvery: 0, keepCheckpoints: 1, eval: { every: s.evalEvery, samples: EVAL_SAMPLES, seed: 1, snapshots: false, snapshotPoints: SCATTER_POINTS, surfaceResolution: 2 } };
   try {
-    for (let t = 1; t <= s.steps; t++) {
-      ganStep(session);
-      if (t % 20 === 0) await tick();
-      if (t % s.evalEvery === 0 && t !== s.steps) evals.push(measure().record);
-    }
-    const { record, snapshot } = measure();
-    evals.push(record);
-    return { variant: variant.name, seed, evals, final: record, fake: snapshot.fake, seconds: (performance.now() - t0) / 1000 };
+    await runSession(session, plan, memoryStore(`k-steps-${variant.name}-${seed}`), {
+      onRecord: async (r) => {
+        if (r.step % 20 === 0) await tick();
+      },
+      onEval: (record, snapshot) => {
+        evals.push(record);
+        last = snapshot;
+      },
+    });
+    return { variant: variant.name, seed, evals, final: evals[evals.length - 1], fake: last!.fake, seconds: (performance.now() - t0) / 1000 };
   } finally {
     disposeSession(session);
   }

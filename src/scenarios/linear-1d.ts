@@ -10,10 +10,9 @@ import { dense, sequential, type Module } from '../nn/index.ts';
 import { COLORS } from '../report/index.ts';
 import { Rng } from '../tensor/rng.ts';
 import { linspace } from '../theory/index.ts';
-import { ganStep } from '../train/index.ts';
 import { chart, curvePanel, METHOD_COLORS, type CurveRow } from './charts.ts';
 import { histogramPanel } from './histogram-chart.ts';
-import { disposeSession, fixedBatch, handSession } from './training.ts';
+import { disposeSession, fixedBatch, handSession, trainFor } from './training.ts';
 import { defineScenario, type Verdict } from './types.ts';
 import { formatNumber, judge } from './verdict.ts';
 
@@ -120,8 +119,8 @@ export const linear1d = defineScenario({
     const losses: CurveRow[] = [];
     const w1Rows: CurveRow[] = [];
     try {
-      for (let t = 0; t < settings.steps; t++) {
-        const r = ganStep(session);
+      await trainFor(session, settings.steps, async (r) => {
+        const t = r.step - 1;
         const [a, b, w, c] = [scalarParam(G, 'kernel'), scalarParam(G, 'bias'), scalarParam(D, 'kernel'), scalarParam(D, 'bias')];
         params.a.push(a);
         params.b.push(b);
@@ -130,7 +129,7 @@ export const linear1d = defineScenario({
         losses.push({ x: t + 1, y: r.dLoss, series: 'D loss' }, { x: t + 1, y: r.gLoss, series: 'G loss' });
         if (t % 5 === 4 || t === 0) w1Rows.push({ x: t + 1, y: w1Of(a, b), series: 'W1(G, data)' });
         if (t % 200 === 199) await tick();
-      }
+      });
     } finally {
       disposeSession(session);
     }

@@ -17,10 +17,9 @@ import { COLORS } from '../report/index.ts';
 import { Rng } from '../tensor/rng.ts';
 import { gaussianDensity, linspace, simpson, uniformGrid } from '../theory/index.ts';
 import { composeD, packing } from '../stabilizers/index.ts';
-import { ganStep } from '../train/index.ts';
 import { chart, type CurveRow, type Panel } from './charts.ts';
 import { histogramPanel } from './histogram-chart.ts';
-import { disposeSession, generate, handSession } from './training.ts';
+import { disposeSession, generate, handSession, trainFor } from './training.ts';
 import { defineScenario, type ScenarioTable, type SettingsOf, type Verdict } from './types.ts';
 import { formatNumber, judge } from './verdict.ts';
 
@@ -45,7 +44,7 @@ export function classicData(): Dataset {
     for (let i = 0; i < n; i++) out[i] = rng.normal() + (rng.uniform() * 5 - 2.5);
     return out;
   };
-  return { name: 'randn + (rand·5 − 2.5)', shape: [1], sampleArray: draw, sample: (n, rng) => tensor1(draw(n, rng)) };
+  return { name: 'randn + (rand·5 − 2.5)', shape: [1], sampleArray: (n, rng) => ({ x: draw(n, rng) }), sample: (n, rng) => ({ x: tensor1(draw(n, rng)) }) };
 }
 
 function tensor1(values: Float32Array): tf.Tensor {
@@ -114,12 +113,11 @@ async function train1d(data: Dataset, loss: LossConfig, seed: number, s: Setting
     lr: s.lr,
   });
   try {
-    for (let t = 0; t < s.steps; t++) {
-      ganStep(session);
-      if (t % 200 === 199) await tick();
-    }
+    await trainFor(session, s.steps, async (r) => {
+      if (r.step % 200 === 0) await tick();
+    });
     const fake = generate(session.G, NOISE, SAMPLES, root.fork('eval/noise'));
-    const real = data.sampleArray(SAMPLES, root.fork('eval/real'));
+    const real = data.sampleArray(SAMPLES, root.fork('eval/real')).x;
     const metrics = data.modes ? modeMetrics({ data: fake, dim: 1 }, data.modes, { minCount: Math.ceil(CAPTURE_SHARE * SAMPLES * 0.5) }) : undefined;
     return { seed, fake, real, w1: wasserstein1d(fake, real), modes: metrics?.modes ?? Number.NaN, perMode: metrics?.perMode ?? [] };
   } finally {

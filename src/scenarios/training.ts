@@ -4,13 +4,14 @@
  * and reading G's samples back.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/dataset.ts';
+import { sampleNoise, type Dataset, type NoiseSpec } from '../data/index.ts';
 import { bceD, buildObjective, type LossConfig } from '../losses/index.ts';
 import { variablesOf, type Module } from '../nn/index.ts';
 import { adam, type Optimizer } from '../optim/index.ts';
+import { memoryStore, runSession, type RunOutcome } from '../run/index.ts';
 import type { Stabilizer } from '../stabilizers/index.ts';
-import type { Rng } from '../tensor/rng.ts';
-import { runRngs, sampleNoise, type GanSession, type NoiseSpec } from '../train/index.ts';
+import type { Rng } from '../tensor/index.ts';
+import { createSession, type GanSession, type StepRecord } from '../train/index.ts';
 
 export { disposeSession } from '../train/index.ts';
 
@@ -24,7 +25,7 @@ export function fixedBatch(name: string, values: Float32Array, dim: number): Dat
     if (!Number.isInteger(n) || n < 0 || n > rows) throw new RangeError(`${name}: holds ${rows} rows, asked for ${n}`);
     return values.slice(0, n * dim);
   };
-  return { name, shape: [dim], sampleArray: (n) => take(n), sample: (n) => tf.tensor2d(take(n), [n, dim]) };
+  return { name, shape: [dim], sampleArray: (n) => ({ x: take(n) }), sample: (n) => ({ x: tf.tensor2d(take(n), [n, dim]) }) };
 }
 
 /** What {@link handSession} needs: the networks and the classic example's training settings. */
@@ -46,10 +47,10 @@ export interface HandSessionSpec {
   stabilizers?: readonly Stabilizer[];
 }
 
-/** A {@link GanSession} around hand-built networks, stepped by `ganStep` like any other. */
+/** A {@link GanSession} around hand-built networks (through {@link createSession}), trained like any other. */
 export function handSession(spec: HandSessionSpec): GanSession {
   const opt = (lr: number): Optimizer => adam({ lr, beta1: spec.beta1 ?? 0.9, beta2: spec.beta2 ?? 0.999 });
-  return {
+  return createSession({
     data: spec.data,
     G: spec.G,
     D: spec.D,
@@ -58,10 +59,19 @@ export function handSession(spec: HandSessionSpec): GanSession {
     noise: spec.noise,
     batchSize: spec.batchSize,
     dStepsPerG: spec.dStepsPerG ?? 1,
-    rngs: runRngs(spec.seed),
-    step: 0,
-    ...(spec.stabilizers ? { stabilizers: spec.stabilizers } : {}),
-  };
+    seed: spec.seed,
+    stabilizers: spec.stabilizers ?? [],
+  });
+}
+
+/**
+ * Trains a scenario's session for `steps` more steps through the run (`runSession`, in memory,
+ * without evaluations or checkpoints: the scenario measures what it needs in `onRecord`, which
+ * may await, e.g. the scenario's progress tick).
+ */
+export function trainFor(session: GanSession, steps: number, onRecord: (record: StepRecord) => void | Promise<void> = () => {}): Promise<RunOutcome> {
+  const plan = { until: session.step + steps, checkpointEvery: 0, keepCheckpoints: 1, eval: { every: 0, samples: 1, seed: 0, snapshots: false } };
+  return runSession(session, plan, memoryStore('scenario'), { onRecord });
 }
 
 /** `n` samples of G on fresh noise from `rng`, flat. */
@@ -87,7 +97,7 @@ export function meanProbability(D: Module, x: tf.Tensor): number {
 export function discriminatorOnlyStep(session: GanSession, optimizer: Optimizer, rng: Rng): void {
   const vars = variablesOf(session.D);
   const grads = tf.tidy(() => {
-    const real = session.data.sample(session.batchSize, rng);
+    const { x: real } = session.data.sample(session.batchSize, rng);
     const fake = session.G.apply(sampleNoise(session.noise, session.batchSize, rng), { training: true });
     const { grads: byName } = tf.variableGrads(() => bceD(session.D.apply(real, { training: true }), session.D.apply(fake, { training: true })), vars);
     return vars.map((v) => byName[v.name] ?? tf.zerosLike(v));

@@ -12,10 +12,10 @@ import { activation, dense, sequential, type LayerFactory } from '../nn/index.ts
 import { adam } from '../optim/index.ts';
 import { COLORS } from '../report/index.ts';
 import { Rng } from '../tensor/rng.ts';
-import { ganStep, sampleNoise } from '../train/index.ts';
+import { sampleNoise } from '../data/index.ts';
 import { chart, curvePanel, type CurveRow } from './charts.ts';
 import { histogramPanel } from './histogram-chart.ts';
-import { discriminatorOnlyStep, disposeSession, fixedBatch, generate, handSession, meanProbability } from './training.ts';
+import { discriminatorOnlyStep, disposeSession, fixedBatch, generate, handSession, meanProbability, trainFor } from './training.ts';
 import { defineScenario, type SettingsOf, type Verdict } from './types.ts';
 import { formatNumber, judge } from './verdict.ts';
 
@@ -86,12 +86,11 @@ async function runArm(loss: LossName, dKind: DKind, s: Settings, tick: () => Pro
     const dFakeAtStart = tf.tidy(() => meanProbability(D, G.apply(sampleNoise(NOISE, 1000, probe), { training: false })));
     const dFake: number[] = [];
     const gradNormG: number[] = [];
-    for (let t = 0; t < s.steps; t++) {
-      const r = ganStep(session);
+    await trainFor(session, s.steps, async (r) => {
       dFake.push(r.dFake);
       gradNormG.push(r.gradNormG);
-      if (t % 100 === 99) await tick();
-    }
+      if (r.step % 100 === 0) await tick();
+    });
     return { dFake, gradNormG, dFakeAtStart, pretrainSteps, samples: generate(G, NOISE, 1000, probe) };
   } finally {
     disposeSession(session);

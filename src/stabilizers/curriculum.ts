@@ -1,7 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Dataset, Mode } from '../data/dataset.ts';
-import { gaussianMixture } from '../data/mixture.ts';
+import { batchTensors, gaussianMixture, type ArrayBatch, type Dataset, type Mode } from '../data/index.ts';
 import type { Rng } from '../tensor/rng.ts';
 import { instanceNoiseSigma } from './instance-noise.ts';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
@@ -32,8 +30,8 @@ export function firstModes(name: string, dim: number, modes: readonly Mode[], m:
 }
 
 /** A dataset whose draws come from `sampleArray`; its tensors are built from them. */
-function scheduledDataset(name: string, shape: readonly number[], sampleArray: (n: number, rng: Rng) => Float32Array): Dataset {
-  return { name, shape, sampleArray, sample: (n, rng) => tf.tensor(sampleArray(n, rng), [n, ...shape]) };
+function scheduledDataset(name: string, shape: readonly number[], sampleArray: (n: number, rng: Rng) => ArrayBatch): Dataset {
+  return { name, shape, sampleArray, sample: (n, rng) => batchTensors(sampleArray(n, rng), shape) };
 }
 
 /** Options of {@link modesCurriculum}. */
@@ -57,7 +55,7 @@ export function modesCurriculum({ modes, start, until }: ModesCurriculumOptions)
   const count = (step: number) => curriculumModes(step, start, modes.length, until);
   return {
     name: 'curriculum',
-    wrapData(data, clock) {
+    build: { wrapData(data, clock) {
       const dim = data.shape.reduce((a, b) => a * b, 1);
       const prefixes = new Map<number, Dataset>();
       const current = (): Dataset => {
@@ -68,8 +66,8 @@ export function modesCurriculum({ modes, start, until }: ModesCurriculumOptions)
         return prefix;
       };
       return scheduledDataset(`curriculum(${data.name})`, data.shape, (n, rng) => current().sampleArray(n, rng));
-    },
-    values: (step) => ({ curriculumModes: count(step) }),
+    } },
+    step: { values: (step) => ({ curriculumModes: count(step) }) },
   };
 }
 
@@ -90,18 +88,18 @@ export interface NoiseCurriculumOptions {
 export function noiseCurriculum({ sigma, until }: NoiseCurriculumOptions): Stabilizer {
   return {
     name: 'curriculum',
-    wrapData(data, clock) {
+    build: { wrapData(data, clock) {
       return scheduledDataset(`curriculum(${data.name})`, data.shape, (n, rng) => {
-        const x = data.sampleArray(n, rng);
+        const drawn = data.sampleArray(n, rng);
         const s = curriculumSigma(clock(), sigma, until);
-        if (s === 0) return x;
+        if (s === 0) return drawn;
         // A copy: a dataset may hand out views of what it holds.
-        const blurred = Float32Array.from(x);
+        const blurred = Float32Array.from(drawn.x);
         for (let i = 0; i < blurred.length; i++) blurred[i] += s * rng.normal();
-        return blurred;
+        return drawn.labels ? { x: blurred, labels: drawn.labels } : { x: blurred };
       });
-    },
-    values: (step) => ({ curriculumSigma: curriculumSigma(step, sigma, until) }),
+    } },
+    step: { values: (step) => ({ curriculumSigma: curriculumSigma(step, sigma, until) }) },
   };
 }
 

@@ -13,17 +13,17 @@ export function ema(beta: number): Stabilizer & { average(param: Param): tf.Tens
   const averages = new Map<string, { param: Param; average: tf.Variable }>();
   return {
     name: 'ema',
-    attach({ G }) {
+    build: { attach({ G }) {
       for (const p of G.params) averages.set(p.name, { param: p, average: tf.tidy(() => tf.variable(p.variable.clone(), false)) });
-    },
-    afterGStep() {
+    } },
+    step: { afterGStep() {
       for (const { param, average } of averages.values()) {
         const next = tf.tidy(() => tf.add(tf.mul(average, beta), tf.mul(param.variable, 1 - beta)));
         average.assign(next);
         next.dispose();
       }
-    },
-    generatorWeight: (param) => averages.get(param.name)?.average,
+    } },
+    evaluation: { generatorWeight: (param) => averages.get(param.name)?.average },
     average: (param) => averages.get(param.name)?.average,
     state: { variables: () => new Map([...averages].map(([name, { average }]) => [name, average] as const)) },
     dispose() {

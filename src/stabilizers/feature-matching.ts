@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Module } from '../nn/module.ts';
-import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
+import { defineStabilizer, refuse, type GStepView, type Stabilizer } from './types.ts';
 
 /**
  * ‖E f(x) − E f(G(z))‖²: the squared distance between the batch means of D's features on real
@@ -48,21 +48,25 @@ export function featureMatching(
 ): Stabilizer & { layerName(): string } {
   const { layer, mode, weight } = options;
   let resolved: string | undefined;
+  const distance = ({ realFeatures, fakeFeatures }: GStepView): tf.Scalar => {
+    const name = resolved!;
+    const real = realFeatures.get(name);
+    const fake = fakeFeatures.get(name);
+    if (!real || !fake) throw new Error(`feature-matching: D did not record layer '${name}' in G's step`);
+    return tf.mul(featureMatchingLoss(real, fake), weight) as tf.Scalar;
+  };
   return {
     name: 'feature-matching',
-    gStepUsesReal: true,
-    attach({ D }) {
-      const layers = recordedLayers(D, dataShape, batch);
-      resolved = typeof layer === 'string' ? layers.find((l) => l === layer) : layers[layers.length + layer];
-      if (resolved === undefined) fail(`got ${JSON.stringify(layer)}; allowed: one of D's recorded layers ${layers.map((l) => JSON.stringify(l)).join(', ')}, or -1 to -${layers.length}`);
+    build: {
+      attach({ D }) {
+        const layers = recordedLayers(D, dataShape, batch);
+        resolved = typeof layer === 'string' ? layers.find((l) => l === layer) : layers[layers.length + layer];
+        if (resolved === undefined) fail(`got ${JSON.stringify(layer)}; allowed: one of D's recorded layers ${layers.map((l) => JSON.stringify(l)).join(', ')}, or -1 to -${layers.length}`);
+      },
     },
-    gObjective(loss, { realFeatures, fakeFeatures }) {
-      const name = resolved!;
-      const real = realFeatures.get(name);
-      const fake = fakeFeatures.get(name);
-      if (!real || !fake) throw new Error(`feature-matching: D did not record layer '${name}' in G's step`);
-      const distance = tf.mul(featureMatchingLoss(real, fake), weight) as tf.Scalar;
-      return mode === 'replace' ? distance : (tf.add(loss, distance) as tf.Scalar);
+    step: {
+      gStepUsesReal: true,
+      ...(mode === 'replace' ? { gLoss: (_loss: tf.Scalar, view: GStepView) => distance(view) } : { gTerm: distance }),
     },
     layerName: () => resolved!,
   };

@@ -55,12 +55,14 @@ export function historicalAveraging({ weight, players }: HistoricalAveragingOpti
   const scaled = (mean: RunningMean) => tf.mul(mean.penalty(), weight) as tf.Scalar;
   return {
     name: 'historical-averaging',
-    attach({ G, D }: Players) {
+    build: { attach({ G, D }: Players) {
       if (players.includes('d')) d = new RunningMean(D);
       if (players.includes('g')) g = new RunningMean(G);
+    } },
+    step: {
+      ...(players.includes('d') ? { dTerm: () => scaled(d!), afterDStep: () => d!.update() } : {}),
+      ...(players.includes('g') ? { gTerm: () => scaled(g!), afterGStep: () => g!.update() } : {}),
     },
-    ...(players.includes('d') ? { dPenalty: () => scaled(d!), afterDStep: () => d!.update() } : {}),
-    ...(players.includes('g') ? { gObjective: (loss: tf.Scalar) => tf.add(loss, scaled(g!)) as tf.Scalar, afterGStep: () => g!.update() } : {}),
     meanOf: (player) => (player === 'd' ? d : g),
     state: {
       variables: () =>

@@ -30,10 +30,11 @@ import { z } from 'zod';
 import type { Objective, Penalty } from '../losses/types.ts';
 import type { Module } from '../nn/module.ts';
 import type { OptimizerConfig } from '../optim/index.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset } from '../data/index.ts';
 import type { MlpNorm } from '../nn/mlp.ts';
 import { Rng } from '../tensor/rng.ts';
-import type { NoiseSpec } from '../train/session.ts';
+import type { NoiseSpec } from '../data/index.ts';
+import { byName, schemasOf } from '../registry.ts';
 import { curriculumStabilizer } from './curriculum.ts';
 import { emaStabilizer } from './ema.ts';
 import { featureMatchingStabilizer } from './feature-matching.ts';
@@ -52,6 +53,9 @@ import { weightPenaltyStabilizer } from './weight-penalty.ts';
 
 export {
   type Stabilizer,
+  type StabilizerBuildParts,
+  type StabilizerStepHooks,
+  type StabilizerEvaluationParts,
   type StabilizerState,
   type StabilizerValues,
   type StabilizerInfo,
@@ -91,23 +95,26 @@ export {
   type NoiseCurriculumOptions,
 } from './curriculum.ts';
 
+/** Every stabilizer's definition, in the order help texts list them: the one list the schema and the lookup derive from. */
+export const STABILIZER_DEFINITIONS = [
+  spectralNormStabilizer,
+  featureMatchingStabilizer,
+  minibatchStdStabilizer,
+  minibatchDiscriminationStabilizer,
+  historicalAveragingStabilizer,
+  labelSmoothingStabilizer,
+  instanceNoiseStabilizer,
+  weightPenaltyStabilizer,
+  emaStabilizer,
+  packingStabilizer,
+  gradientPenaltyStabilizer,
+  unrolledStabilizer,
+  virtualBatchNormStabilizer,
+  curriculumStabilizer,
+] as const;
+
 /** The config schema of one entry of `stabilizers`: one strict object per stabilizer, told apart by `name`. */
-export const stabilizerSchema = z.discriminatedUnion('name', [
-  spectralNormStabilizer.schema,
-  featureMatchingStabilizer.schema,
-  minibatchStdStabilizer.schema,
-  minibatchDiscriminationStabilizer.schema,
-  historicalAveragingStabilizer.schema,
-  labelSmoothingStabilizer.schema,
-  instanceNoiseStabilizer.schema,
-  weightPenaltyStabilizer.schema,
-  emaStabilizer.schema,
-  packingStabilizer.schema,
-  gradientPenaltyStabilizer.schema,
-  unrolledStabilizer.schema,
-  virtualBatchNormStabilizer.schema,
-  curriculumStabilizer.schema,
-]);
+export const stabilizerSchema = z.discriminatedUnion('name', schemasOf(STABILIZER_DEFINITIONS));
 
 /** A validated stabilizer config. */
 export type StabilizerConfig = z.output<typeof stabilizerSchema>;
@@ -116,30 +123,15 @@ export type StabilizerName = StabilizerConfig['name'];
 
 /** A registry: every stabilizer by name, with its summary and builder. */
 export type StabilizerRegistry = {
-  [N in StabilizerName]: {
+  readonly [N in StabilizerName]: {
     summary: string;
     penalty?(params: Extract<StabilizerConfig, { name: N }>): Penalty;
     build(params: Extract<StabilizerConfig, { name: N }>, info: StabilizerInfo): Stabilizer;
   };
 };
 
-/** Every stabilizer by name: the registry configs draw from. */
-export const STABILIZERS: StabilizerRegistry = {
-  'spectral-norm': spectralNormStabilizer,
-  'feature-matching': featureMatchingStabilizer,
-  'minibatch-std': minibatchStdStabilizer,
-  'minibatch-discrimination': minibatchDiscriminationStabilizer,
-  'historical-averaging': historicalAveragingStabilizer,
-  'label-smoothing': labelSmoothingStabilizer,
-  'instance-noise': instanceNoiseStabilizer,
-  'weight-penalty': weightPenaltyStabilizer,
-  ema: emaStabilizer,
-  packing: packingStabilizer,
-  'gradient-penalty': gradientPenaltyStabilizer,
-  unrolled: unrolledStabilizer,
-  'virtual-batch-norm': virtualBatchNormStabilizer,
-  curriculum: curriculumStabilizer,
-};
+/** Every stabilizer by name: the registry configs draw from (keys are the definitions' names). */
+export const STABILIZERS: StabilizerRegistry = byName(STABILIZER_DEFINITIONS);
 
 /** Names of all stabilizers, in registry order. */
 export const STABILIZER_NAMES = Object.keys(STABILIZERS) as StabilizerName[];
@@ -203,13 +195,19 @@ export function stabilizerKey(index: number, name: string): string {
 
 /** Builds D through every stabilizer's `wrapD`, the first listed outermost, for samples of width `inputWidth`. */
 export function composeD(stabilizers: readonly Stabilizer[], base: BuildD, inputWidth: number): Module {
-  const build = stabilizers.reduceRight<BuildD>((inner, s) => (s.wrapD ? (spec) => s.wrapD!(inner, spec) : inner), base);
+  const build = stabilizers.reduceRight<BuildD>((inner, s) => {
+    const wrap = s.build?.wrapD;
+    return wrap ? (spec) => wrap(inner, spec) : inner;
+  }, base);
   return build({ inputWidth, beforeOutput: [] });
 }
 
 /** Builds G through every stabilizer's `wrapG`, the first listed outermost, for latent inputs of width `inputWidth`. */
 export function composeG(stabilizers: readonly Stabilizer[], base: BuildG, inputWidth: number): Module {
-  const build = stabilizers.reduceRight<BuildG>((inner, s) => (s.wrapG ? (spec) => s.wrapG!(inner, spec) : inner), base);
+  const build = stabilizers.reduceRight<BuildG>((inner, s) => {
+    const wrap = s.build?.wrapG;
+    return wrap ? (spec) => wrap(inner, spec) : inner;
+  }, base);
   return build({ inputWidth });
 }
 
@@ -219,10 +217,10 @@ export function composeG(stabilizers: readonly Stabilizer[], base: BuildG, input
  * stabilizer schedules it.
  */
 export function composeData(stabilizers: readonly Stabilizer[], data: Dataset, clock: () => number): Dataset {
-  return stabilizers.reduce((d, s) => (s.wrapData ? s.wrapData(d, clock) : d), data);
+  return stabilizers.reduce((d, s) => s.build?.wrapData?.(d, clock) ?? d, data);
 }
 
 /** Samples D scores jointly: the product of the stabilizers' packing degrees (1 without packing). */
-export function packingOf(stabilizers: readonly Stabilizer[] | undefined): number {
-  return (stabilizers ?? []).reduce((m, s) => m * (s.packing ?? 1), 1);
+export function packingOf(stabilizers: readonly Stabilizer[]): number {
+  return stabilizers.reduce((m, s) => m * (s.evaluation?.packing ?? 1), 1);
 }

@@ -27,11 +27,11 @@ export interface InstanceNoiseOptions {
 export function instanceNoise({ sigma, annealSteps }: InstanceNoiseOptions, rng: Rng): Stabilizer {
   return {
     name: 'instance-noise',
-    dInput(x, { step }) {
+    step: { dInput(x, { step }) {
       const s = instanceNoiseSigma(step, sigma, annealSteps);
       return s === 0 ? x : tf.add(x, tf.tensor(rng.normalArray(x.size, 0, s), x.shape));
     },
-    values: (step) => ({ instanceNoiseSigma: instanceNoiseSigma(step, sigma, annealSteps) }),
+    values: (step) => ({ instanceNoiseSigma: instanceNoiseSigma(step, sigma, annealSteps) }) },
     state: {
       variables: () => new Map(),
       values: () => ({ rng: rng.getState() }),

@@ -37,14 +37,14 @@ export interface LabelSmoothingOptions {
 export function labelSmoothing({ real, fake }: LabelSmoothingOptions): Stabilizer {
   return {
     name: 'label-smoothing',
-    wrapLoss: (loss) => ({
+    build: { wrapLoss: (loss) => ({
       name: loss.name,
       output: loss.output,
       gUsesReal: loss.gUsesReal,
       ...(loss.state ? { state: loss.state } : {}),
       g: (dFake, dReal) => loss.g(dFake, dReal),
       d: (dReal, dFake) => tf.add(bceWithTarget(dReal, real), bceWithTarget(dFake, fake)) as tf.Scalar,
-    }),
+    }) },
   };
 }
 

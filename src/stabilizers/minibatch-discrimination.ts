@@ -102,7 +102,7 @@ export function minibatchDiscriminationLayer(B: number, C: number): LayerFactory
 export function minibatchDiscrimination(B: number, C: number): Stabilizer {
   return {
     name: 'minibatch-discrimination',
-    wrapD: (build, spec) => build({ ...spec, beforeOutput: [...spec.beforeOutput, minibatchDiscriminationLayer(B, C)] }),
+    build: { wrapD: (build, spec) => build({ ...spec, beforeOutput: [...spec.beforeOutput, minibatchDiscriminationLayer(B, C)] }) },
   };
 }
 

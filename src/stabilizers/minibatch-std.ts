@@ -44,10 +44,12 @@ export function minibatchStdLayer(): LayerFactory {
 export function minibatchStdFeature(at: 'last' | 'input'): Stabilizer {
   return {
     name: 'minibatch-std',
-    wrapD(build, spec) {
-      if (at === 'last') return build({ ...spec, beforeOutput: [...spec.beforeOutput, minibatchStdLayer()] });
-      const D = build({ ...spec, inputWidth: spec.inputWidth + 1 });
-      return { name: D.name, params: D.params, buffers: D.buffers, apply: (x, ctx) => D.apply(appendMinibatchStd(x), ctx) };
+    build: {
+      wrapD(build, spec) {
+        if (at === 'last') return build({ ...spec, beforeOutput: [...spec.beforeOutput, minibatchStdLayer()] });
+        const D = build({ ...spec, inputWidth: spec.inputWidth + 1 });
+        return { name: D.name, params: D.params, buffers: D.buffers, apply: (x, ctx) => D.apply(appendMinibatchStd(x), ctx) };
+      },
     },
   };
 }

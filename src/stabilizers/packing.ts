@@ -19,11 +19,13 @@ export function pack(x: tf.Tensor, m: number): tf.Tensor2D {
 export function packing(m: number): Stabilizer {
   return {
     name: 'packing',
-    packing: m,
-    wrapD(build, spec) {
-      const D = build({ ...spec, inputWidth: spec.inputWidth * m });
-      return { name: D.name, params: D.params, buffers: D.buffers, apply: (x, ctx) => D.apply(pack(x, m), ctx) };
+    build: {
+      wrapD(build, spec) {
+        const D = build({ ...spec, inputWidth: spec.inputWidth * m });
+        return { name: D.name, params: D.params, buffers: D.buffers, apply: (x, ctx) => D.apply(pack(x, m), ctx) };
+      },
     },
+    evaluation: { packing: m },
   };
 }
 

@@ -84,7 +84,7 @@ export function spectralNorm({ iterations }: SpectralNormOptions, rng: Rng): Spe
   };
   return {
     name: 'spectral-norm',
-    wrapD(build, spec) {
+    build: { wrapD(build, spec) {
       const D = build(spec);
       for (const p of D.params) if (p.role === 'kernel' && !vectors.has(p.name)) vectors.set(p.name, { param: p, vectors: createVectors(p, rng.fork(p.name)) });
       return {
@@ -100,9 +100,11 @@ export function spectralNorm({ iterations }: SpectralNormOptions, rng: Rng): Spe
             },
           }),
       };
-    },
-    beforeDStep() {
-      for (const { param, vectors: uv } of vectors.values()) for (let i = 0; i < iterations; i++) powerIteration(param.variable, uv);
+    } },
+    step: {
+      beforeDStep() {
+        for (const { param, vectors: uv } of vectors.values()) for (let i = 0; i < iterations; i++) powerIteration(param.variable, uv);
+      },
     },
     normalizedKernel: (param) => normalizedKernel(param),
     state: {

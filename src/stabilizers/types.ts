@@ -2,13 +2,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { Loss, Objective, Penalty } from '../losses/types.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset } from '../data/index.ts';
 import type { MlpNorm, MlpOptions } from '../nn/mlp.ts';
 import type { LayerFactory, Module, Param } from '../nn/module.ts';
 import type { OptimizerConfig } from '../optim/index.ts';
 import type { Optimizer } from '../optim/types.ts';
 import type { Rng, RngState } from '../tensor/rng.ts';
-import type { NoiseSpec } from '../train/session.ts';
+import type { NoiseSpec } from '../data/index.ts';
 
 /**
  * A normalization a stabilizer asks a network to be built with, replacing its config's `norm`
@@ -94,51 +94,69 @@ export interface StabilizerState {
   restoreValues?(values: StabilizerValues): void;
 }
 
-/**
- * A remedy that changes the GAN step: a plain object whose optional hooks the session builder
- * and {@link ganStep} call at fixed points, in config order. A stabilizer uses only the hooks it
- * needs; nothing in the trainer knows any stabilizer by name.
- *
- * Build time: `wrapLoss`, then `wrapG` and `wrapD` (first in the config is outermost), then
- * `wrapData` (first in the config sees the true data), then `attach`.
- * Each D step: `beforeDStep` → `dInput` on both batches → (tape) `dPenalty` → update → `afterDStep`.
- * Each G step: (tape) `dInput` on G(z) → D → loss → `gObjective` → update → `afterGStep`.
- */
-export interface Stabilizer {
-  readonly name: string;
-  /** Builds D through `build`, possibly asking for another input width or extra layers, and wraps it. */
-  wrapD?(build: BuildD, spec: DSpec): Module;
+/** Applied once while the session is built, in config order. */
+export interface StabilizerBuildParts {
+  /** Replaces the loss (label smoothing; unrolling keeps the loss it is given). */
+  wrapLoss?(loss: Loss): Loss;
   /** Builds G through `build`, possibly with another normalization, and wraps it (virtual batch norm). */
   wrapG?(build: BuildG, spec: GSpec): Module;
+  /** Builds D through `build`, possibly asking for another input width or extra layers, and wraps it. */
+  wrapD?(build: BuildD, spec: DSpec): Module;
   /**
    * The data real training batches are drawn from, as a schedule over `clock()` (steps completed):
    * a curriculum. Evaluation keeps measuring against the true data.
    */
   wrapData?(data: Dataset, clock: () => number): Dataset;
-  /** D scores this many samples jointly (PacGAN's m): its output has n/m rows. 1 when absent. */
-  readonly packing?: number;
-  /** Replaces the loss (label smoothing). */
-  wrapLoss?(loss: Loss): Loss;
   /** Creates state once G and D exist (EMA copies, running averages). */
   attach?(players: Players): void;
-  /** Whether `gObjective` needs a real batch through D in G's step (feature matching). */
+}
+
+/** Called at fixed points of every step, in config order. */
+export interface StabilizerStepHooks {
+  /** Whether G's step needs a real batch through D (feature matching, unrolling). */
   readonly gStepUsesReal?: boolean;
   /** Before each D step, outside the tape (spectral norm's power iteration). */
   beforeDStep?(players: Players): void;
   /** Transforms a batch on its way into D, in both players' steps (instance noise). */
   dInput?(x: tf.Tensor, site: InputSite): tf.Tensor;
-  /** A term added to D's loss inside its tape; reported with the penalties in `dPenalty`. */
-  dPenalty?(view: DStepView): tf.Scalar;
-  /** Turns G's loss so far into the loss G minimizes, inside its tape: add a term or replace it. */
-  gObjective?(loss: tf.Scalar, view: GStepView): tf.Scalar;
+  /** A named term added to D's loss inside its tape (named after the stabilizer in the step record's `dTerms`). */
+  dTerm?(view: DStepView): tf.Scalar;
+  /** Replaces G's loss inside its tape (feature matching's `replace` mode, unrolling's surrogate). */
+  gLoss?(loss: tf.Scalar, view: GStepView): tf.Scalar;
+  /** A named term added to G's loss inside its tape (recorded in `gTerms`). */
+  gTerm?(view: GStepView): tf.Scalar;
   /** After each applied D update. */
   afterDStep?(players: Players): void;
   /** After each applied G update (EMA, running averages). */
   afterGStep?(players: Players): void;
-  /** The value G's parameter takes when drawing samples for evaluation (EMA); undefined: the live weight. */
-  generatorWeight?(param: Param): tf.Tensor | undefined;
   /** Numbers logged with each step in `StepRecord.extras` (e.g. the instance-noise σ). */
   values?(step: number): Record<string, number>;
+}
+
+/** What evaluation reads from a stabilizer. */
+export interface StabilizerEvaluationParts {
+  /** D scores this many samples jointly (PacGAN's m): its output has n/m rows. 1 when absent. */
+  readonly packing?: number;
+  /** The value G's parameter takes when drawing samples for evaluation (EMA); undefined: the live weight. */
+  generatorWeight?(param: Param): tf.Tensor | undefined;
+}
+
+/**
+ * A remedy that changes the GAN step: a plain object whose parts are grouped by when they act.
+ * A stabilizer fills only the parts it needs; nothing in the trainer knows any stabilizer by name.
+ *
+ * - `build`: applied once while the session is made — `wrapLoss`, then `wrapG` and `wrapD` (first
+ *   in the config is outermost), then `wrapData` (first in the config sees the true data), then `attach`.
+ * - `step`: each D step `beforeDStep` → `dInput` on both batches → (tape) `dTerm` → update →
+ *   `afterDStep`; each G step (tape) `dInput` on G(z) → D → loss → `gLoss` → `gTerm` → update → `afterGStep`.
+ * - `evaluation`: what the evaluator reads (packing, EMA weights).
+ * - `state`: what checkpoints save and restore; `dispose` frees it.
+ */
+export interface Stabilizer {
+  readonly name: string;
+  readonly build?: StabilizerBuildParts;
+  readonly step?: StabilizerStepHooks;
+  readonly evaluation?: StabilizerEvaluationParts;
   readonly state?: StabilizerState;
   /** Frees the stabilizer's variables. */
   dispose?(): void;

@@ -132,12 +132,13 @@ export function unrolled(options: UnrolledOptions, context: UnrolledContext): St
 
   return {
     name: 'unrolled',
-    gStepUsesReal: true,
-    wrapLoss(l) {
-      loss = l;
-      return l;
+    build: {
+      wrapLoss(l) {
+        loss = l;
+        return l;
+      },
     },
-    gObjective(gLoss, view) {
+    step: { gStepUsesReal: true, gLoss(gLoss, view) {
       if (!view.real || !view.dOptimizer) throw new Error('the unrolled stabilizer needs a real batch and D’s optimizer in G’s step');
       const fakeForD = surrogate ? view.fake : detached(view.fake);
       const weights = unroll(view.D, view.dOptimizer, view.real, fakeForD);
@@ -148,7 +149,7 @@ export function unrolled(options: UnrolledOptions, context: UnrolledContext): St
       // Swap the loss's own term for its unrolled value; what other stabilizers added stays.
       return tf.add(tf.sub(gLoss, own), loss!.g(dFakeK, dRealK)) as tf.Scalar;
     },
-    values: () => ({ unrollSteps: steps }),
+    values: () => ({ unrollSteps: steps }) },
   };
 }
 

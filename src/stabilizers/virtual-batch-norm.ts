@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withReferenceBatch } from '../nn/norm.ts';
-import { sampleNoise } from '../train/session.ts';
-import { defineStabilizer, refuse, type NormOverride, type Stabilizer, type StabilizerInfo } from './types.ts';
+import { sampleNoise } from '../data/index.ts';
+import { defineStabilizer, refuse, type NormOverride, type Stabilizer, type StabilizerBuildParts, type StabilizerInfo } from './types.ts';
 
 /** The reference batches of {@link virtualBatchNormalization}, flat and row-major; absent for a player left alone. */
 export interface ReferenceBatches {
@@ -30,17 +30,17 @@ export function virtualBatchNormalization(reference: ReferenceBatches, reference
     if (info) refuse(info, message, 'player');
     throw new Error(message);
   };
-  const stabilizer: Stabilizer = { name: 'virtual-batch-norm' };
+  const build: StabilizerBuildParts = {};
   const { g, d } = reference;
   if (g) {
-    stabilizer.wrapG = (build, spec) => {
+    build.wrapG = (buildG, spec) => {
       if (spec.norm) duplicate('G');
-      return withReferenceBatch(build({ ...spec, norm }), g, referenceRows);
+      return withReferenceBatch(buildG({ ...spec, norm }), g, referenceRows);
     };
   }
   if (d) {
     const sampleWidth = d.length / referenceRows;
-    stabilizer.wrapD = (build, spec) => {
+    build.wrapD = (buildD, spec) => {
       if (spec.norm) duplicate('D');
       if (spec.inputWidth !== sampleWidth) {
         // A stabilizer listed earlier (packing, minibatch-std at the input) has already
@@ -51,10 +51,10 @@ export function virtualBatchNormalization(reference: ReferenceBatches, reference
         if (info) refuse(info, message, 'player', 'd');
         throw new Error(message);
       }
-      return withReferenceBatch(build({ ...spec, norm }), d, referenceRows);
+      return withReferenceBatch(buildD({ ...spec, norm }), d, referenceRows);
     };
   }
-  return stabilizer;
+  return { name: 'virtual-batch-norm', build };
 }
 
 /** G's reference batch: R latent vectors drawn with the run's noise spec from `info.rng`. */
@@ -91,7 +91,7 @@ export const virtualBatchNormStabilizer = defineStabilizer({
     // Drawn once, in a fixed order, from this stabilizer's own stream: a run rebuilt from its
     // config has the same reference batches, so checkpoints hold only the norms' scale and offset.
     const g = players.includes('g') ? referenceNoise(info, p.referenceSize) : undefined;
-    const d = players.includes('d') ? info.data.sampleArray(p.referenceSize, info.rng) : undefined;
+    const d = players.includes('d') ? info.data.sampleArray(p.referenceSize, info.rng).x : undefined;
     return virtualBatchNormalization({ g, d }, p.referenceSize, info);
   },
 });

@@ -18,7 +18,7 @@ export function kernelSquaredNorm(module: Module): tf.Scalar {
 export function weightPenalty(weight: number): Stabilizer {
   return {
     name: 'weight-penalty',
-    dPenalty: ({ D }) => tf.mul(kernelSquaredNorm(D), weight) as tf.Scalar,
+    step: { dTerm: ({ D }) => tf.mul(kernelSquaredNorm(D), weight) as tf.Scalar },
   };
 }
 

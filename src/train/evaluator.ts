@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { criticGap, discriminatorAccuracy } from '../metrics/discriminator.ts';
-import { gridDivergences, histogramDivergences } from '../metrics/divergence.ts';
-import { mmd2 } from '../metrics/mmd.ts';
-import { modeMetrics } from '../metrics/modes.ts';
-import { toRows, type Points } from '../metrics/points.ts';
-import { slicedWasserstein, wasserstein1d } from '../metrics/wasserstein.ts';
-import type { ApplyContext } from '../nn/module.ts';
+import { sampleNoise, sampleSize } from '../data/index.ts';
+import { criticGap, discriminatorAccuracy, gridDivergences, histogramDivergences, mmd2, modeMetrics, slicedWasserstein, toRows, wasserstein1d, type Points } from '../metrics/index.ts';
+import type { ApplyContext } from '../nn/index.ts';
 import { packingOf } from '../stabilizers/index.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import type { EvalRecord, SampleSnapshot } from './records.ts';
-import { sampleNoise, type GanSession } from './session.ts';
+import type { GanSession } from './session.ts';
 
 /** How the evaluator measures. */
 export interface EvalOptions {
@@ -33,11 +29,11 @@ const MMD_POINTS = 1000;
 
 /** The weights G generates with for evaluation: a stabilizer's (EMA) where it has one, else the live ones. */
 function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['weight'] {
-  const sources = (session.stabilizers ?? []).filter((s) => s.generatorWeight);
+  const sources = session.stabilizers.flatMap((s) => (s.evaluation?.generatorWeight ? [s.evaluation.generatorWeight] : []));
   if (!useEma || sources.length === 0) return undefined;
   return (param) => {
     for (const s of sources) {
-      const w = s.generatorWeight!(param);
+      const w = s(param);
       if (w) return w;
     }
     return param.variable;
@@ -134,10 +130,10 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
 export function evaluate(session: GanSession, options: EvalOptions): { record: EvalRecord; snapshot: SampleSnapshot } {
   const t0 = performance.now();
   const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60, ema = true } = options;
-  const dim = session.data.shape.reduce((a, b) => a * b, 1);
+  const dim = sampleSize(session.data);
   const root = new Rng(seed).fork('eval');
   const fakeData = generate(session, n, root.fork('noise'), evaluationWeights(session, ema));
-  const realData = session.data.sampleArray(n, root.fork('real'));
+  const realData = session.data.sampleArray(n, root.fork('real')).x;
   const fake: Points = { data: fakeData, dim };
   const real: Points = { data: realData, dim };
   const record: EvalRecord = { kind: 'eval', step: session.step, samples: n, ms: 0 };

@@ -1,8 +1,70 @@
-export { type StepRecord, type EvalRecord, type SampleSnapshot, FINITE_FIELDS } from './records.ts';
-export { type GanSession, type RunRngs, type NoiseSpec, runRngs, rngStates, sampleNoise, sampleReal, trainingContext, disposeSession } from './session.ts';
-export { ganStep } from './gan-step.ts';
-export { trainLoop, type TrainHooks, type TrainOptions, type TrainOutcome } from './loop.ts';
-export { buildSession, buildDataset, type Platform } from './build.ts';
+/**
+ * The session and the step: `createSession` makes the one object a run trains, `ganStep` takes
+ * one step of it (players and game schemes under `step/`), checkpoints encode and restore it,
+ * the evaluator measures it, and the record schema describes what all of them write.
+ */
+export {
+  stepRecordSchema,
+  evalRecordSchema,
+  divergedRecordSchema,
+  runRecordSchema,
+  FINITE_FIELDS,
+  type StepRecord,
+  type EvalRecord,
+  type DivergedRecord,
+  type RunRecord,
+  type SampleSnapshot,
+} from './records.ts';
+export {
+  createSession,
+  disposeSession,
+  runRngs,
+  rngStates,
+  sampleReal,
+  trainingContext,
+  type GanSession,
+  type SessionParts,
+  type SessionTerms,
+  type LossTerm,
+  type DTermView,
+  type RunRngs,
+} from './session.ts';
+export { ganStep } from './step/gan-step.ts';
+export {
+  GAME_SCHEMES,
+  GAME_SCHEME_NAMES,
+  GAME_SCHEME_REGISTRY,
+  gameSchema,
+  gameStep,
+  checkGameScheme,
+  defineGameScheme,
+  alternatingStep,
+  simultaneousStep,
+  extragradientStep,
+  consensusStep,
+  consensusGradients,
+  type GameConfig,
+  type GameSchemeDefinition,
+  type SchemeStats,
+  type ConsensusGradients,
+} from './step/schemes.ts';
+export {
+  evaluateD,
+  evaluateG,
+  drawDBatch,
+  drawGBatch,
+  disposeBatch,
+  discriminatorLoss,
+  generatorLoss,
+  globalNorm,
+  readScalars,
+  type DStats,
+  type GStats,
+  type DEvaluation,
+  type GEvaluation,
+  type DBatch,
+  type GBatch,
+} from './step/players.ts';
 export {
   encodeCheckpoint,
   restoreCheckpoint,

@@ -1,67 +1,103 @@
 /**
- * One training step as it is logged: one line of `metrics.jsonl`. Every field is a plain number
- * so records stream to files, SQLite, the browser and the doctor unchanged.
+ * The records of a run, as one zod schema the writers (the step, the evaluator, the run) and the
+ * readers (reports, `eval`, the doctor, the browser) share: one JSON object per line of
+ * `metrics.jsonl`, told apart by `kind`. Every field is a plain number (or a map of them), so
+ * records stream to files, SQLite, the browser and the doctor unchanged.
  */
-export interface StepRecord {
-  kind: 'step';
+import { z } from 'zod';
+
+const numbers = z.record(z.string(), z.number());
+
+/** A measured value: NaN where it is undefined (e.g. reverse KL with no high-quality sample), written as null in JSON. */
+const measure = z.union([z.number(), z.nan(), z.null().transform(() => NaN)]).optional();
+
+/** One training step as it is logged. */
+export const stepRecordSchema = z.object({
+  kind: z.literal('step'),
   /** Steps completed, counting this one (1-based). */
-  step: number;
-  /** D's total loss (loss + penalties) in the last D step of this step. */
-  dLoss: number;
-  /** The penalties' share of `dLoss` (0 without penalties). */
-  dPenalty: number;
-  gLoss: number;
+  step: z.int().positive(),
+  /** D's total loss (loss + terms) in the last D step of this step. */
+  dLoss: z.number(),
+  /** The sum of D's terms (penalties, stabilizer terms) in `dLoss` (0 without any). */
+  dPenalty: z.number(),
+  gLoss: z.number(),
   /** Mean D output on the real batch: a probability for logit losses, else the raw score/energy. */
-  dReal: number;
+  dReal: z.number(),
   /** Mean D output on the generated batch, in the same units as `dReal`. */
-  dFake: number;
+  dFake: z.number(),
   /** Global L2 norm of D's gradient (last D step of this step). */
-  gradNormD: number;
+  gradNormD: z.number(),
   /** Global L2 norm of G's gradient. */
-  gradNormG: number;
+  gradNormG: z.number(),
   /** Wall-clock milliseconds this step took. */
-  ms: number;
-  /** Loss-specific values, e.g. BEGAN's `k` and `convergence`. */
-  extras?: Record<string, number>;
-}
+  ms: z.number(),
+  /** Loss-specific and stabilizer values, e.g. BEGAN's `k` and `convergence`, the lr under a schedule. */
+  extras: numbers.optional(),
+  /** Each of D's named loss terms (e.g. `wgan-gp`, `historical-averaging`), when it has any. */
+  dTerms: numbers.optional(),
+  /** Each of G's named loss terms, when it has any. */
+  gTerms: numbers.optional(),
+});
+
+/** One training step as it is logged: one line of `metrics.jsonl`. */
+export type StepRecord = z.infer<typeof stepRecordSchema>;
+
+/**
+ * Measured quality at one step, written by the evaluator every `eval.every` steps on a
+ * fixed-seed batch of generated samples. Fields are present where the dataset supports them
+ * (mode metrics need known modes; `w1` is exact in 1-D).
+ */
+export const evalRecordSchema = z.object({
+  kind: z.literal('eval'),
+  step: z.int().min(0),
+  /** Generated samples scored. */
+  samples: z.int().positive(),
+  /** Modes captured / modes the data has. */
+  modes: measure,
+  modesTotal: measure,
+  /** Share of generated samples within 3σ of some mode. */
+  highQuality: measure,
+  /** KL(generated mode histogram ‖ true mode weights), as PacGAN reports it. */
+  reverseKL: measure,
+  /** Histogram/grid estimates between real and generated samples (nats). */
+  kl: measure,
+  reverseKl: measure,
+  js: measure,
+  /** Wasserstein-1: exact in 1-D, sliced otherwise. */
+  w1: measure,
+  mmd: measure,
+  /** D's accuracy on held-out real vs generated samples (logit losses). */
+  dAccuracy: measure,
+  /** Mean D output on held-out real / generated samples (same units as the step record). */
+  dReal: measure,
+  dFake: measure,
+  /** Mean critic value on real minus on generated (Wasserstein-type losses). */
+  criticGap: measure,
+  /** Wall-clock milliseconds the evaluation took. */
+  ms: z.number(),
+});
+
+/** Measured quality at one step: one `{"kind":"eval"}` line of `metrics.jsonl`. */
+export type EvalRecord = z.infer<typeof evalRecordSchema>;
+
+/** Training produced NaN or Inf at `step`; the update was refused and the last good checkpoint kept. */
+export const divergedRecordSchema = z.object({
+  kind: z.literal('diverged'),
+  step: z.int().positive(),
+  message: z.string(),
+});
+
+/** The divergence record. */
+export type DivergedRecord = z.infer<typeof divergedRecordSchema>;
+
+/** Any record of a run, told apart by `kind`. */
+export const runRecordSchema = z.discriminatedUnion('kind', [stepRecordSchema, evalRecordSchema, divergedRecordSchema]);
+
+/** Any record of a run. */
+export type RunRecord = z.infer<typeof runRecordSchema>;
 
 /** Record fields that must be finite, or the run has diverged. */
 export const FINITE_FIELDS = ['dLoss', 'gLoss', 'gradNormD', 'gradNormG'] as const satisfies readonly (keyof StepRecord)[];
-
-/**
- * Measured quality at one step: one `{"kind":"eval"}` line of `metrics.jsonl`, written by the
- * evaluator every `evalEvery` steps on a fixed-seed batch of generated samples. Fields are present
- * where the dataset supports them (mode metrics need known modes; `w1` is exact in 1-D).
- */
-export interface EvalRecord {
-  kind: 'eval';
-  step: number;
-  /** Generated samples scored. */
-  samples: number;
-  /** Modes captured / modes the data has. */
-  modes?: number;
-  modesTotal?: number;
-  /** Share of generated samples within 3σ of some mode. */
-  highQuality?: number;
-  /** KL(generated mode histogram ‖ true mode weights), as PacGAN reports it. */
-  reverseKL?: number;
-  /** Histogram/grid estimates between real and generated samples (nats). */
-  kl?: number;
-  reverseKl?: number;
-  js?: number;
-  /** Wasserstein-1: exact in 1-D, sliced otherwise. */
-  w1?: number;
-  mmd?: number;
-  /** D's accuracy on held-out real vs generated samples (logit losses). */
-  dAccuracy?: number;
-  /** Mean D output on held-out real / generated samples (same units as StepRecord). */
-  dReal?: number;
-  dFake?: number;
-  /** Mean critic value on real minus on generated (Wasserstein-type losses). */
-  criticGap?: number;
-  /** Wall-clock milliseconds the evaluation took. */
-  ms: number;
-}
 
 /**
  * What the evaluator saves for plots at an evaluation step (`samples/<step>.json`): real and

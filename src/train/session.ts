@@ -1,12 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/dataset.ts';
-import type { Objective } from '../losses/types.ts';
-import type { ApplyContext, Module } from '../nn/module.ts';
-import type { Optimizer } from '../optim/types.ts';
-import type { GameConfig } from '../optim/game.ts';
-import type { LrSchedule } from '../optim/schedules.ts';
-import type { Stabilizer } from '../stabilizers/types.ts';
-import { Rng, type RngState } from '../tensor/rng.ts';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Batch, Dataset, NoiseSpec } from '../data/index.ts';
+import type { Objective } from '../losses/index.ts';
+import type { ApplyContext, Module } from '../nn/index.ts';
+import type { LrSchedule, Optimizer } from '../optim/index.ts';
+import { composeData, stabilizerKey, type DStepView, type GStepView, type Stabilizer } from '../stabilizers/index.ts';
+import { Rng, type RngState } from '../tensor/index.ts';
+import { checkGameScheme, type GameConfig } from './step/schemes.ts';
 
 /** The random streams of a run, each independent and saved in checkpoints. */
 export interface RunRngs {
@@ -31,52 +30,151 @@ export function rngStates(rngs: RunRngs): Record<keyof RunRngs, RngState> {
   return { data: rngs.data.getState(), noise: rngs.noise.getState(), penalty: rngs.penalty.getState(), dropout: rngs.dropout.getState() };
 }
 
-/** Latent noise: its width and distribution. */
-export interface NoiseSpec {
-  dim: number;
-  distribution: 'normal' | 'uniform';
+/** What D's loss terms see inside D's tape: the stabilizers' view, plus D as a function and the penalty stream. */
+export interface DTermView extends DStepView {
+  /** D in training mode, for penalties that evaluate it at other points (gradient penalties). */
+  readonly applyD: (x: tf.Tensor) => tf.Tensor;
+  /** The run's penalty stream (interpolation α, DRAGAN δ). */
+  readonly rng: Rng;
 }
 
-/** Draws a `[n, dim]` noise batch. */
-export function sampleNoise(spec: NoiseSpec, n: number, rng: Rng): tf.Tensor2D {
-  const size = n * spec.dim;
-  const values = spec.distribution === 'normal' ? rng.normalArray(size) : rng.uniformArray(size, -1, 1);
-  return tf.tensor2d(values, [n, spec.dim]);
+/** A named term added to one player's loss inside its tape; its value is recorded by name. */
+export interface LossTerm<V> {
+  readonly name: string;
+  compute(view: V): tf.Scalar;
 }
 
 /**
- * Everything one GAN run trains: built once from a validated config (or by hand in tests and
- * scenarios), then stepped by {@link ganStep} and saved by checkpoints.
+ * Each player's loss terms, in the order they are summed: D's are the objective's penalties
+ * (the loss's own, then those stabilizers declare) and the stabilizers' `dTerm`s; G's the
+ * stabilizers' `gTerm`s. Their values go to the step record's `dTerms` and `gTerms`.
+ */
+export interface SessionTerms {
+  readonly d: readonly LossTerm<DTermView>[];
+  readonly g: readonly LossTerm<GStepView>[];
+}
+
+/**
+ * Everything one GAN run trains: made once by {@link createSession} (from a validated config by
+ * `src/run`, or from hand-built networks in scenarios and benchmarks), then stepped by `ganStep`
+ * and saved by checkpoints. Every field is present: nothing is re-defaulted where it is read.
  */
 export interface GanSession {
   /** The true data: what evaluation measures against. */
+  readonly data: Dataset;
+  /** Where training batches come from: `data`, or a curriculum's schedule of it. */
+  readonly trainingData: Dataset;
+  readonly G: Module;
+  readonly D: Module;
+  readonly objective: Objective;
+  readonly terms: SessionTerms;
+  readonly optimizers: { readonly g: Optimizer; readonly d: Optimizer };
+  readonly noise: NoiseSpec;
+  readonly batchSize: number;
+  /** Discriminator steps per generator step (the original paper's k). */
+  readonly dStepsPerG: number;
+  /** How the players' updates combine in a step. */
+  readonly game: GameConfig;
+  /** Sets each player's lr to base × factor(step) before the step's updates; null keeps the optimizers' lrs. */
+  readonly lrSchedule: LrSchedule | null;
+  readonly rngs: RunRngs;
+  /** Steps completed so far. */
+  step: number;
+  /** Remedies whose hooks the step calls, in config order. */
+  readonly stabilizers: readonly Stabilizer[];
+  /** What the builder found questionable but let run (e.g. spectral norm with weight clipping), for the caller to show. */
+  readonly warnings: readonly string[];
+}
+
+/** What {@link createSession} needs; what is left out has the default named beside it. */
+export interface SessionParts {
   data: Dataset;
-  /** Where training batches come from when it is not `data` (a curriculum's schedule of it). */
-  trainingData?: Dataset;
+  /** Both networks, already built (through the stabilizers' wrappers when there are any). */
   G: Module;
   D: Module;
+  /** The objective, already wrapped by the stabilizers' `wrapLoss`. */
   objective: Objective;
   optimizers: { g: Optimizer; d: Optimizer };
   noise: NoiseSpec;
   batchSize: number;
-  /** Discriminator steps per generator step (the original paper's k). */
-  dStepsPerG: number;
-  /** How the players' updates combine in a step (see {@link GameConfig}); alternating when absent. */
+  /** Seeds the run's random streams. */
+  seed: number;
+  /** Default 1. */
+  dStepsPerG?: number;
+  /** Default alternating. */
   game?: GameConfig;
-  /** Sets each player's lr to base × factor(step) before the step's updates; constant lrs when absent. */
-  lrSchedule?: LrSchedule;
-  rngs: RunRngs;
-  /** Steps completed so far. */
-  step: number;
-  /** Remedies whose hooks the step calls, in config order (none when absent). */
+  /** Default none (constant learning rates). */
+  lrSchedule?: LrSchedule | null;
+  /** Default none; their `attach` is called here, once G and D exist. */
   stabilizers?: readonly Stabilizer[];
-  /** What the builder found questionable but let run (e.g. spectral norm with weight clipping), for the caller to show. */
-  warnings?: string[];
+  warnings?: readonly string[];
+}
+
+/**
+ * The one constructor of {@link GanSession}: fills the defaults, checks the game scheme against
+ * `dStepsPerG` (a {@link ConfigError} names the field), attaches the stabilizers to the networks,
+ * composes the training data (curricula) and gathers each player's named loss terms.
+ *
+ * @example
+ * const session = createSession({ data: ring8(), G, D, objective: buildObjective({ name: 'non-saturating' }),
+ *   optimizers: { g: adam({ lr: 1e-4 }), d: adam({ lr: 1e-4 }) }, noise: { dim: 8, distribution: 'normal' }, batchSize: 256, seed: 0 });
+ */
+export function createSession(parts: SessionParts): GanSession {
+  const stabilizers = parts.stabilizers ?? [];
+  const game = parts.game ?? { name: 'alternating' };
+  const dStepsPerG = parts.dStepsPerG ?? 1;
+  checkGameScheme(game, dStepsPerG);
+  for (const s of stabilizers) s.build?.attach?.({ G: parts.G, D: parts.D, step: 0 });
+  // Schedules (curricula) read the session's own counter, which checkpoints restore.
+  let self: GanSession | undefined;
+  const trainingData = composeData(stabilizers, parts.data, () => self!.step);
+  self = {
+    data: parts.data,
+    trainingData,
+    G: parts.G,
+    D: parts.D,
+    objective: parts.objective,
+    terms: sessionTerms(parts.objective, stabilizers),
+    optimizers: parts.optimizers,
+    noise: parts.noise,
+    batchSize: parts.batchSize,
+    dStepsPerG,
+    game,
+    lrSchedule: parts.lrSchedule ?? null,
+    rngs: runRngs(parts.seed),
+    step: 0,
+    stabilizers,
+    warnings: parts.warnings ?? [],
+  };
+  return self;
+}
+
+/**
+ * Each player's named terms: the objective's penalties, then every stabilizer's `dTerm` and
+ * `gTerm` in config order. A stabilizer's term is named after it (`historical-averaging`), with
+ * its config key (`2-historical-averaging`) where a name would repeat.
+ */
+function sessionTerms(objective: Objective, stabilizers: readonly Stabilizer[]): SessionTerms {
+  const d = [
+    ...objective.penalties.map((p, i) => ({
+      name: p.name,
+      key: `penalty${i}-${p.name}`,
+      compute: (v: DTermView) => p.compute({ D: v.applyD, real: v.real, fake: v.fake, rng: v.rng }),
+    })),
+    ...stabilizers.flatMap((s, i) => (s.step?.dTerm ? [{ name: s.name, key: stabilizerKey(i, s.name), compute: s.step.dTerm }] : [])),
+  ];
+  const g = stabilizers.flatMap((s, i) => (s.step?.gTerm ? [{ name: s.name, key: stabilizerKey(i, s.name), compute: s.step.gTerm }] : []));
+  return { d: distinctNames(d), g: distinctNames(g) };
+}
+
+/** Terms whose name repeats take their key instead, so every recorded value is told apart. */
+function distinctNames<V>(terms: readonly { name: string; key: string; compute(view: V): tf.Scalar }[]): LossTerm<V>[] {
+  return terms.map(({ name, key, compute }) => ({ name: terms.filter((t) => t.name === name).length > 1 ? key : name, compute }));
 }
 
 /** `n` real samples for a training batch: from the curriculum's data when there is one. */
-export function sampleReal(session: GanSession, n: number): tf.Tensor {
-  return (session.trainingData ?? session.data).sample(n, session.rngs.data);
+export function sampleReal(session: GanSession, n: number): Batch {
+  return session.trainingData.sample(n, session.rngs.data);
 }
 
 /** The context both networks run in while training. */
@@ -89,6 +187,6 @@ export function disposeSession(session: GanSession): void {
   for (const p of [...session.G.params, ...session.G.buffers, ...session.D.params, ...session.D.buffers]) p.variable.dispose();
   session.optimizers.g.dispose();
   session.optimizers.d.dispose();
-  for (const s of session.stabilizers ?? []) s.dispose?.();
+  for (const s of session.stabilizers) s.dispose?.();
   session.data.dispose?.();
 }

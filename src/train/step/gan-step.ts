@@ -1,8 +1,6 @@
-import { checkGameScheme } from '../optim/game.ts';
-import { gameStep } from './game-schemes.ts';
-import { stabilizersOf } from './players.ts';
-import type { StepRecord } from './records.ts';
-import type { GanSession } from './session.ts';
+import type { StepRecord } from '../records.ts';
+import type { GanSession } from '../session.ts';
+import { gameStep } from './schemes.ts';
 
 /**
  * Sets each player's lr from the session's schedule for the step about to be taken
@@ -19,29 +17,27 @@ function applySchedule(session: GanSession): Record<string, number> | undefined 
 
 /** Loss state (BEGAN's k) and stabilizer values (instance-noise σ) of the step being taken, then the others'. */
 function stepExtras(session: GanSession, ...more: (Record<string, number> | undefined)[]): Record<string, number> | undefined {
-  const values = stabilizersOf(session).map((s) => s.values?.(session.step) ?? {});
+  const values = session.stabilizers.map((s) => s.step?.values?.(session.step) ?? {});
   const extras = Object.assign({}, session.objective.loss.state?.values(), ...values, ...more);
   return Object.keys(extras).length ? extras : undefined;
 }
 
 /**
- * One GAN step under the session's game scheme (`session.game`, alternating when absent; see
- * `game-schemes.ts`): by default `dStepsPerG` discriminator updates, then one generator update,
- * each on fresh batches. The session's lr schedule, if any, sets both players' lr first. The
- * stabilizers act through their hooks (see {@link Stabilizer}). D's update never moves G's
- * weights and vice versa (explicit variable lists). Throws {@link DivergenceError} before applying
- * a non-finite update, so the weights stay good, and a {@link ConfigError} for a scheme other than
- * alternating with `dStepsPerG > 1`.
+ * One GAN step under the session's game scheme (see `schemes.ts`): by default `dStepsPerG`
+ * discriminator updates, then one generator update, each on fresh batches. The session's lr
+ * schedule, if any, sets both players' lr first. The stabilizers act through their step hooks
+ * (see {@link Stabilizer}). D's update never moves G's weights and vice versa (explicit variable
+ * lists). Throws {@link DivergenceError} before applying a non-finite update, so the weights stay
+ * good.
  *
  * The record's `extras` hold the loss state and stabilizer values, the lr (`lrFactor`, `lrD`,
- * `lrG`) under a schedule, and consensus optimization's `consensusTerm`.
+ * `lrG`) under a schedule, and consensus optimization's `consensusTerm`; `dTerms`/`gTerms` hold
+ * each named loss term of the players, when they have any.
  */
 export function ganStep(session: GanSession): StepRecord {
   const t0 = performance.now();
-  const game = session.game ?? { name: 'alternating' };
-  checkGameScheme(game, session.dStepsPerG);
   const lr = applySchedule(session);
-  const { d, g, extras: schemeExtras } = gameStep(session, game);
+  const { d, g, extras: schemeExtras } = gameStep(session, session.game);
   const extras = stepExtras(session, lr, schemeExtras);
   session.step += 1;
   const record: StepRecord = {
@@ -57,5 +53,7 @@ export function ganStep(session: GanSession): StepRecord {
     ms: performance.now() - t0,
   };
   if (extras) record.extras = extras;
+  if (Object.keys(d.dTerms).length) record.dTerms = d.dTerms;
+  if (Object.keys(g.gTerms).length) record.gTerms = g.gTerms;
   return record;
 }

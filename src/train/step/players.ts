@@ -1,27 +1,34 @@
 /**
- * The two players' parts of a GAN step, shared by every game scheme (`game-schemes.ts`): drawing
- * batches, each player's loss inside a gradient tape, the gradient at the current weights, the
- * NaN/Inf guard, and applying an update with the hooks that follow it.
+ * The two players' parts of a GAN step, shared by every game scheme (`schemes.ts`): drawing
+ * batches, each player's loss inside a gradient tape (the loss, then its named terms), the
+ * gradient at the current weights, the NaN/Inf guard, and applying an update with the hooks
+ * that follow it. Every statistic is read by name.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DivergenceError } from '../errors.ts';
-import { variablesOf } from '../nn/module.ts';
-import type { DStepView, GStepView, InputSite, Players, Stabilizer } from '../stabilizers/types.ts';
-import { sampleNoise, sampleReal, trainingContext, type GanSession } from './session.ts';
+import { disposeBatch as disposeData, sampleNoise, type Batch } from '../../data/index.ts';
+import { DivergenceError } from '../../errors.ts';
+import { variablesOf } from '../../nn/index.ts';
+import type { GStepView, InputSite, Players, Stabilizer } from '../../stabilizers/index.ts';
+import { sampleReal, trainingContext, type DTermView, type GanSession } from '../session.ts';
 
 /** What D's step reports (see `StepRecord`). */
 export interface DStats {
   dLoss: number;
+  /** The sum of D's terms (0 without any). */
   dPenalty: number;
   dReal: number;
   dFake: number;
   gradNormD: number;
+  /** Each of D's terms by name (empty without any). */
+  dTerms: Record<string, number>;
 }
 
 /** What G's step reports. */
 export interface GStats {
   gLoss: number;
   gradNormG: number;
+  /** Each of G's terms by name (empty without any). */
+  gTerms: Record<string, number>;
 }
 
 /** Batch means of D's raw outputs, for the loss state (BEGAN's k). */
@@ -45,15 +52,18 @@ export interface GEvaluation {
 
 /** What one D evaluation draws: a real batch (before any input transform) and noise for G(z). */
 export interface DBatch {
-  readonly real: tf.Tensor;
+  readonly real: Batch;
   readonly z: tf.Tensor2D;
 }
 
 /** What one G evaluation draws: noise, and a real batch when the loss or a stabilizer needs one. */
 export interface GBatch {
   readonly z: tf.Tensor2D;
-  readonly real?: tf.Tensor;
+  readonly real?: Batch;
 }
+
+/** Scalars kept from inside a tape, by name, to be read with one device read ({@link readScalars}). */
+export type KeptScalars = Record<string, tf.Scalar>;
 
 /** Global L2 norm of a list of gradients. */
 export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
@@ -65,17 +75,20 @@ function reportedMean(session: GanSession, out: tf.Tensor): tf.Scalar {
   return tf.mean(session.objective.loss.output === 'logit' ? tf.sigmoid(out) : out) as tf.Scalar;
 }
 
-/** Reads a few scalars with one device read, disposing them. */
-export function readScalars(scalars: tf.Scalar[]): number[] {
-  const packed = tf.stack(scalars);
-  const values = Array.from(packed.dataSync());
+/** Reads named scalars with one device read, disposing them. */
+export function readScalars(scalars: KeptScalars): Record<string, number> {
+  const names = Object.keys(scalars);
+  const packed = tf.stack(names.map((k) => scalars[k]));
+  const values = packed.dataSync();
   packed.dispose();
-  tf.dispose(scalars);
-  return values;
+  tf.dispose(names.map((k) => scalars[k]));
+  return Object.fromEntries(names.map((k, i) => [k, values[i]]));
 }
 
-/** The session's stabilizers, in config order. */
-export const stabilizersOf = (session: GanSession): readonly Stabilizer[] => session.stabilizers ?? [];
+/** The values under `prefix` in `read`, by the name after it (the terms of a step). */
+function termsOf(read: Record<string, number>, prefix: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(read).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+}
 
 /** The players as hooks outside the tape see them. */
 export const playersOf = (session: GanSession): Players => ({ G: session.G, D: session.D, step: session.step });
@@ -83,7 +96,7 @@ export const playersOf = (session: GanSession): Players => ({ G: session.G, D: s
 /** A batch on its way into D, through every stabilizer's input transform (instance noise). */
 function intoD(session: GanSession, x: tf.Tensor, source: InputSite['source'], player: InputSite['player']): tf.Tensor {
   const site: InputSite = { source, player, step: session.step };
-  return stabilizersOf(session).reduce((t, s) => (s.dInput ? s.dInput(t, site) : t), x);
+  return session.stabilizers.reduce((t, s) => s.step?.dInput?.(t, site) ?? t, x);
 }
 
 /** A gradient for every variable; one the loss does not reach (an unused bias) has none, and gets 0. */
@@ -96,21 +109,24 @@ export function drawDBatch(session: GanSession): DBatch {
   return { real: sampleReal(session, session.batchSize), z: sampleNoise(session.noise, session.batchSize, session.rngs.noise) };
 }
 
+/** Whether G's step reads a real batch: the loss does (relativistic) or a stabilizer asks for one. */
+const gStepUsesReal = (session: GanSession) => session.objective.loss.gUsesReal || session.stabilizers.some((s: Stabilizer) => s.step?.gStepUsesReal);
+
 /** Draws G's batch: noise, then a real batch if the loss or a stabilizer reads D(real) in G's step. */
 export function drawGBatch(session: GanSession): GBatch {
-  const usesReal = session.objective.loss.gUsesReal || stabilizersOf(session).some((s) => s.gStepUsesReal);
   const z = sampleNoise(session.noise, session.batchSize, session.rngs.noise);
-  return usesReal ? { z, real: sampleReal(session, session.batchSize) } : { z };
+  return gStepUsesReal(session) ? { z, real: sampleReal(session, session.batchSize) } : { z };
 }
 
 /** Frees a drawn batch. */
 export function disposeBatch(batch: DBatch | GBatch): void {
-  tf.dispose([batch.z, ...(batch.real ? [batch.real] : [])]);
+  batch.z.dispose();
+  if (batch.real) disposeData(batch.real);
 }
 
 /** Calls every stabilizer's `beforeDStep` (spectral norm's power iteration): once before D's gradients. */
 export function beforeDStep(session: GanSession): void {
-  for (const s of stabilizersOf(session)) s.beforeDStep?.(playersOf(session));
+  for (const s of session.stabilizers) s.step?.beforeDStep?.(playersOf(session));
 }
 
 /**
@@ -120,18 +136,18 @@ export function beforeDStep(session: GanSession): void {
  */
 export function dInputs(session: GanSession, batch: DBatch): { real: tf.Tensor; fake: tf.Tensor } {
   const ctx = trainingContext(session);
-  const real = intoD(session, batch.real, 'real', 'd');
+  const real = intoD(session, batch.real.x, 'real', 'd');
   const fake = intoD(session, session.G.apply(batch.z, ctx), 'fake', 'd');
   return { real, fake };
 }
 
 /**
- * D's loss at the current weights, to be called inside a gradient tape: the loss, plus the
- * objective's penalties and the stabilizers' `dPenalty` terms. Pushes five kept scalars onto
- * `kept` for reporting: the penalty, D's mean output on real and fake in reporting units, and the
- * raw means (for the loss state).
+ * D's loss at the current weights, to be called inside a gradient tape: the loss plus the sum of
+ * D's named terms (penalties, stabilizer terms). Keeps, by name, for reporting: the terms' sum
+ * `dPenalty` and each term (`term:<name>`), D's mean output on real and fake in reporting units,
+ * and the raw means (for the loss state).
  */
-export function discriminatorLoss(session: GanSession, inputs: { real: tf.Tensor; fake: tf.Tensor }, kept: tf.Scalar[]): tf.Scalar {
+export function discriminatorLoss(session: GanSession, inputs: { real: tf.Tensor; fake: tf.Tensor }, kept: KeptScalars): tf.Scalar {
   const { D, objective, rngs } = session;
   const { real, fake } = inputs;
   const ctx = trainingContext(session);
@@ -139,48 +155,62 @@ export function discriminatorLoss(session: GanSession, inputs: { real: tf.Tensor
   const dReal = applyD(real);
   const dFake = applyD(fake);
   const loss = objective.loss.d(dReal, dFake);
-  const view: DStepView = { ...playersOf(session), real, fake, dReal, dFake };
-  const terms = [
-    ...objective.penalties.map((p) => p.compute({ D: applyD, real, fake, rng: rngs.penalty })),
-    ...stabilizersOf(session).flatMap((s) => (s.dPenalty ? [s.dPenalty(view)] : [])),
-  ];
-  const penalty = terms.length ? (tf.addN(terms) as tf.Scalar) : tf.scalar(0);
-  kept.push(tf.keep(penalty), tf.keep(reportedMean(session, dReal)), tf.keep(reportedMean(session, dFake)));
-  kept.push(tf.keep(tf.mean(dReal)), tf.keep(tf.mean(dFake)));
+  const view: DTermView = { ...playersOf(session), real, fake, dReal, dFake, applyD, rng: rngs.penalty };
+  const terms = session.terms.d.map((t) => [t.name, t.compute(view)] as const);
+  const penalty = terms.length ? (tf.addN(terms.map(([, v]) => v)) as tf.Scalar) : tf.scalar(0);
+  kept.dPenalty = tf.keep(penalty);
+  for (const [name, value] of terms) kept[`term:${name}`] = tf.keep(value);
+  kept.dReal = tf.keep(reportedMean(session, dReal));
+  kept.dFake = tf.keep(reportedMean(session, dFake));
+  kept.dRealMean = tf.keep(tf.mean(dReal) as tf.Scalar);
+  kept.dFakeMean = tf.keep(tf.mean(dFake) as tf.Scalar);
   return tf.add(loss, penalty) as tf.Scalar;
 }
 
 /**
  * G's loss at the current weights, to be called inside a gradient tape: the loss on D(G(z)) (and
- * D(real) when drawn), turned by every stabilizer's `gObjective`. The view offers D's optimizer
- * for look-ahead (unrolling).
+ * D(real) when drawn), replaced in turn by every stabilizer's `gLoss`, then G's named terms added
+ * one by one (each kept as `term:<name>`). The view offers D's optimizer for look-ahead (unrolling).
  */
-export function generatorLoss(session: GanSession, batch: GBatch): tf.Scalar {
+export function generatorLoss(session: GanSession, batch: GBatch, kept: KeptScalars = {}): tf.Scalar {
   const { D, G, objective } = session;
   const ctx = trainingContext(session);
   const fakeFeatures = new Map<string, tf.Tensor>();
   const realFeatures = new Map<string, tf.Tensor>();
   const fake = intoD(session, G.apply(batch.z, ctx), 'fake', 'g');
   const dFake = D.apply(fake, { ...ctx, record: (layer, a) => fakeFeatures.set(layer, a) });
-  const real = batch.real && intoD(session, batch.real, 'real', 'g');
+  const real = batch.real && intoD(session, batch.real.x, 'real', 'g');
   const dReal = real ? D.apply(real, { ...ctx, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
   const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, ...(real ? { dReal } : {}), realFeatures, dOptimizer: session.optimizers.d };
-  return stabilizersOf(session).reduce((loss, s) => (s.gObjective ? s.gObjective(loss, view) : loss), objective.loss.g(dFake, dReal));
+  const loss = session.stabilizers.reduce((l, s) => s.step?.gLoss?.(l, view) ?? l, objective.loss.g(dFake, dReal));
+  return session.terms.g.reduce((total, t) => {
+    const value = t.compute(view);
+    kept[`term:${t.name}`] = tf.keep(value);
+    return tf.add(total, value) as tf.Scalar;
+  }, loss);
 }
 
-/**
- * Reads D's numbers from kept scalars: its loss, its gradient norm, then the five
- * {@link discriminatorLoss} pushed. Disposes them.
- */
-export function readD(value: tf.Scalar, norm: tf.Scalar, kept: tf.Scalar[]): { stats: DStats; means: DMeans } {
-  const [dLoss, gradNormD, dPenalty, dReal, dFake, dRealMean, dFakeMean] = readScalars([value, norm, ...kept]);
-  return { stats: { dLoss, dPenalty, dReal, dFake, gradNormD }, means: { dRealMean, dFakeMean } };
+/** D's statistics from the scalars {@link discriminatorLoss} kept, its loss and its gradient norm. */
+export function readD(value: tf.Scalar, norm: tf.Scalar, kept: KeptScalars): { stats: DStats; means: DMeans } {
+  const read = readScalars({ ...kept, dLoss: value, gradNormD: norm });
+  const { dLoss, gradNormD, dPenalty, dReal, dFake, dRealMean, dFakeMean } = read;
+  return { stats: { dLoss, dPenalty, dReal, dFake, gradNormD, dTerms: termsOf(read, 'term:') }, means: { dRealMean, dFakeMean } };
+}
+
+/** G's statistics from read values: `gLoss`, `gradNormG` and the `term:<name>` values {@link generatorLoss} kept. */
+export function gStatsFrom(read: Record<string, number>): GStats {
+  return { gLoss: read.gLoss, gradNormG: read.gradNormG, gTerms: termsOf(read, 'term:') };
+}
+
+/** G's statistics from its loss, its gradient norm and the terms {@link generatorLoss} kept. */
+export function readG(value: tf.Scalar, norm: tf.Scalar, kept: KeptScalars): GStats {
+  return gStatsFrom(readScalars({ ...kept, gLoss: value, gradNormG: norm }));
 }
 
 /** D's gradient at the current weights on `batch` (the batch stays the caller's). */
 export function evaluateD(session: GanSession, batch: DBatch): DEvaluation {
   const dVars = variablesOf(session.D);
-  const kept: tf.Scalar[] = [];
+  const kept: KeptScalars = {};
   let value: tf.Scalar | undefined;
   let norm: tf.Scalar | undefined;
   const grads = tf.tidy(() => {
@@ -197,15 +227,17 @@ export function evaluateD(session: GanSession, batch: DBatch): DEvaluation {
 /** G's gradient at the current weights on `batch` (the batch stays the caller's). */
 export function evaluateG(session: GanSession, batch: GBatch): GEvaluation {
   const gVars = variablesOf(session.G);
-  const kept: tf.Scalar[] = [];
+  const kept: KeptScalars = {};
+  let value: tf.Scalar | undefined;
+  let norm: tf.Scalar | undefined;
   const grads = tf.tidy(() => {
-    const { value, grads: byName } = tf.variableGrads(() => generatorLoss(session, batch), gVars);
-    const list = gradientList(gVars, byName);
-    kept.push(tf.keep(value), tf.keep(globalNorm(list)));
+    const result = tf.variableGrads(() => generatorLoss(session, batch, kept), gVars);
+    const list = gradientList(gVars, result.grads);
+    value = tf.keep(result.value);
+    norm = tf.keep(globalNorm(list));
     return list;
   });
-  const [gLoss, gradNormG] = readScalars(kept);
-  return { grads, stats: { gLoss, gradNormG } };
+  return { grads, stats: readG(value!, norm!, kept) };
 }
 
 /**
@@ -240,7 +272,7 @@ export function updateD(session: GanSession, evaluation: DEvaluation): void {
   }
   for (const c of session.objective.constraints) c.apply(session.D);
   session.objective.loss.state?.update(evaluation.means);
-  for (const s of stabilizersOf(session)) s.afterDStep?.(playersOf(session));
+  for (const s of session.stabilizers) s.step?.afterDStep?.(playersOf(session));
 }
 
 /** Applies G's update with its optimizer and frees the gradients, then `afterGStep`. */
@@ -250,5 +282,6 @@ export function updateG(session: GanSession, evaluation: GEvaluation): void {
   } finally {
     tf.dispose(evaluation.grads);
   }
-  for (const s of stabilizersOf(session)) s.afterGStep?.(playersOf(session));
+  for (const s of session.stabilizers) s.step?.afterGStep?.(playersOf(session));
 }
+

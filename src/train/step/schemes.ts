@@ -8,8 +8,11 @@
  * any weight changes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { variablesOf, type Param } from '../nn/module.ts';
-import type { GameConfig } from '../optim/game.ts';
+import { z } from 'zod';
+import { ConfigError } from '../../errors.ts';
+import { variablesOf, type Param } from '../../nn/index.ts';
+import { byName, schemasOf } from '../../registry.ts';
+import type { GanSession } from '../session.ts';
 import {
   beforeDStep,
   dInputs,
@@ -22,6 +25,7 @@ import {
   generatorLoss,
   globalNorm,
   gradientList,
+  gStatsFrom,
   readD,
   readScalars,
   refuseNonFinite,
@@ -33,8 +37,8 @@ import {
   type GBatch,
   type GEvaluation,
   type GStats,
+  type KeptScalars,
 } from './players.ts';
-import type { GanSession } from './session.ts';
 
 /** What a scheme's step reports: the numbers of the updates it applied, and scheme-specific extras. */
 export interface SchemeStats {
@@ -193,8 +197,9 @@ export interface ConsensusGradients {
 export function consensusGradients(session: GanSession, dBatch: DBatch, gBatch: GBatch, gamma: number, keepRegularizer = false): ConsensusGradients {
   const dVars = variablesOf(session.D);
   const gVars = variablesOf(session.G);
-  const dKept: tf.Scalar[] = [];
-  const scalars: tf.Scalar[] = [];
+  const dKept: KeptScalars = {};
+  const gKept: KeptScalars = {};
+  const scalars: KeptScalars = {};
   let regularizer: ConsensusGradients['regularizer'];
   const [dGrads, gGrads] = tf.tidy(() => {
     let dOwn: tf.Tensor[] = [];
@@ -202,10 +207,11 @@ export function consensusGradients(session: GanSession, dBatch: DBatch, gBatch: 
     const outer = tf.variableGrads(() => {
       const inputs = dInputs(session, dBatch);
       const d = tf.variableGrads(() => discriminatorLoss(session, inputs, dKept), dVars);
-      const g = tf.variableGrads(() => generatorLoss(session, gBatch), gVars);
+      const g = tf.variableGrads(() => generatorLoss(session, gBatch, gKept), gVars);
       dOwn = gradientList(dVars, d.grads).map((t) => tf.keep(t));
       gOwn = gradientList(gVars, g.grads).map((t) => tf.keep(t));
-      scalars.push(tf.keep(d.value), tf.keep(g.value));
+      scalars.dValue = tf.keep(d.value);
+      scalars.gValue = tf.keep(g.value);
       const halfSquaredNorm = tf.mul(tf.addN([...dOwn, ...gOwn].map((t) => tf.sum(tf.square(t)))), 0.5);
       return tf.mul(halfSquaredNorm, gamma) as tf.Scalar;
     }, [...dVars, ...gVars]);
@@ -215,13 +221,14 @@ export function consensusGradients(session: GanSession, dBatch: DBatch, gBatch: 
     const dList = dOwn.map((t, i) => tf.add(t, dReg[i]));
     const gList = gOwn.map((t, i) => tf.add(t, gReg[i]));
     tf.dispose([...dOwn, ...gOwn]);
-    scalars.push(tf.keep(globalNorm(dList)), tf.keep(globalNorm(gList)), tf.keep(outer.value));
+    scalars.dNorm = tf.keep(globalNorm(dList));
+    scalars.gNorm = tf.keep(globalNorm(gList));
+    scalars.term = tf.keep(outer.value);
     return [dList, gList];
   });
-  const [dValue, gValue, dNorm, gNorm, term] = scalars;
-  const d = { grads: dGrads, ...readD(dValue, dNorm, dKept) };
-  const [gLoss, gradNormG, termValue] = readScalars([gValue, gNorm, term]);
-  return { d, g: { grads: gGrads, stats: { gLoss, gradNormG } }, term: termValue, regularizer };
+  const d = { grads: dGrads, ...readD(scalars.dValue, scalars.dNorm, dKept) };
+  const read = readScalars({ ...gKept, gLoss: scalars.gValue, gradNormG: scalars.gNorm, consensusTerm: scalars.term });
+  return { d, g: { grads: gGrads, stats: gStatsFrom(read) }, term: read.consensusTerm, regularizer };
 }
 
 /**
@@ -237,16 +244,96 @@ export function consensusStep(session: GanSession, gamma: number): SchemeStats {
   return { ...updateBoth(session, { d, g }), extras: { consensusTerm: term } };
 }
 
-/** The step of each game scheme. */
-export function gameStep(session: GanSession, game: GameConfig): SchemeStats {
-  switch (game.name) {
-    case 'alternating':
-      return alternatingStep(session);
-    case 'simultaneous':
-      return simultaneousStep(session);
-    case 'extragradient':
-      return extragradientStep(session);
-    case 'consensus':
-      return consensusStep(session, game.gamma);
-  }
+/** A game scheme as config sees it: its name, the schema of `optim.game`, and its step. */
+export interface GameSchemeDefinition<N extends string, S extends z.ZodType<{ name: N }>> {
+  readonly name: N;
+  readonly summary: string;
+  readonly schema: S;
+  /** Whether the scheme can take several D steps per G step (only alternating can). */
+  readonly takesDSteps: boolean;
+  step(session: GanSession, config: z.output<S>): SchemeStats;
+}
+
+/** Declares a game scheme; returns its argument so TypeScript infers the config type. */
+export function defineGameScheme<N extends string, S extends z.ZodType<{ name: N }>>(def: GameSchemeDefinition<N, S>): GameSchemeDefinition<N, S> {
+  return def;
+}
+
+/**
+ * Every game scheme (`optim.game`), the one list its schema and lookup derive from:
+ * - `alternating` (default): D's `dStepsPerG` updates, then G's update at D's new weights.
+ * - `simultaneous`: both players' gradients at the same weights, then both updates.
+ * - `extragradient`: gradients at the weights, a plain gradient step to extrapolated weights,
+ *   gradients there, back to the weights, then both updates with the extrapolated gradients
+ *   (Korpelevich 1976; Gidel et al. 2019).
+ * - `consensus`: simultaneous updates on each player's loss plus γ·½‖v‖², v the concatenated
+ *   players' gradients (Mescheder, Nowozin & Geiger 2017, "The Numerics of GANs").
+ */
+export const GAME_SCHEMES = [
+  defineGameScheme({
+    name: 'alternating',
+    summary: "D's dStepsPerG updates, then G's at D's new weights (the original algorithm)",
+    schema: z.strictObject({ name: z.literal('alternating') }),
+    takesDSteps: true,
+    step: (session) => alternatingStep(session),
+  }),
+  defineGameScheme({
+    name: 'simultaneous',
+    summary: "both players' gradients at the same weights, then both updates",
+    schema: z.strictObject({ name: z.literal('simultaneous') }),
+    takesDSteps: false,
+    step: (session) => simultaneousStep(session),
+  }),
+  defineGameScheme({
+    name: 'extragradient',
+    summary: 'both players step with the gradients at a look-ahead point (Korpelevich 1976; Gidel et al. 2019)',
+    schema: z.strictObject({ name: z.literal('extragradient') }),
+    takesDSteps: false,
+    step: (session) => extragradientStep(session),
+  }),
+  defineGameScheme({
+    name: 'consensus',
+    summary: 'both players also descend γ/2·‖v‖² of the joint gradient field (Mescheder et al. 2017)',
+    schema: z.strictObject({
+      name: z.literal('consensus'),
+      /** Weight γ of the consensus term ½‖v‖² (the paper uses 10). */
+      gamma: z.number().positive().default(10),
+    }),
+    takesDSteps: false,
+    step: (session, config) => consensusStep(session, config.gamma),
+  }),
+] as const;
+
+/** The config schema of `optim.game`: how the two players' updates are combined in one step. */
+export const gameSchema = z.discriminatedUnion('name', schemasOf(GAME_SCHEMES));
+
+/** A validated game-scheme config. */
+export type GameConfig = z.output<typeof gameSchema>;
+
+type GameSchemeRegistry = {
+  readonly [N in GameConfig['name']]: { summary: string; takesDSteps: boolean; step(session: GanSession, config: Extract<GameConfig, { name: N }>): SchemeStats };
+};
+
+/** Every game scheme by name (keys are the definitions' names). */
+export const GAME_SCHEME_REGISTRY: GameSchemeRegistry = byName(GAME_SCHEMES);
+
+/** Every game scheme name, in registry order. */
+export const GAME_SCHEME_NAMES = GAME_SCHEMES.map((s) => s.name);
+
+/**
+ * Refuses a scheme that cannot take `dStepsPerG` D steps per G step: every scheme but
+ * `alternating` updates both players once from one evaluation each. The {@link ConfigError} names
+ * `optim.game.name` and says what to change.
+ */
+export function checkGameScheme(game: GameConfig, dStepsPerG: number): void {
+  if (GAME_SCHEME_REGISTRY[game.name].takesDSteps || dStepsPerG === 1) return;
+  const field = 'optim.game.name';
+  const message = `'${game.name}' updates each player once per step, but dStepsPerG is ${dStepsPerG}; set dStepsPerG to 1 or optim.game.name to 'alternating'`;
+  throw new ConfigError(`invalid config:\n  ${field}: ${message}`, [{ field, message, received: game.name }]);
+}
+
+/** The step of the session's game scheme. */
+export function gameStep<C extends GameConfig>(session: GanSession, game: C): SchemeStats {
+  const scheme = GAME_SCHEME_REGISTRY[game.name] as { step(session: GanSession, config: C): SchemeStats };
+  return scheme.step(session, game);
 }

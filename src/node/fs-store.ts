@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { RunConfig } from '../config/index.ts';
+import type { RunStore } from '../run/index.ts';
+import type { RunRecord } from '../train/index.ts';
+import { writeJsonAtomic } from './atomic.ts';
+import { MetricsWriter, RUN_FILES, latestCheckpoint, listCheckpoints, readMetrics, readRunConfig, truncateMetrics, writeCheckpoint, writeRunConfig } from './run-dir.ts';
+
+/**
+ * The {@link RunStore} of a run directory: `config.json`, `metrics.jsonl` (one record a line,
+ * appended and written through at once), `samples/<step>.json` and `checkpoints/<step>/`, every
+ * file but the append-only metrics written atomically (a temp file renamed into place).
+ */
+export function fsRunStore(dir: string): RunStore {
+  const metricsPath = join(dir, RUN_FILES.metrics);
+  let writer: MetricsWriter | undefined;
+  const closeWriter = () => {
+    writer?.close();
+    writer = undefined;
+  };
+  return {
+    location: dir,
+    async writeConfig(config: RunConfig, facts: Record<string, unknown>) {
+      writeRunConfig(dir, config, facts);
+    },
+    async readConfig() {
+      return readRunConfig(dir);
+    },
+    async append(record: RunRecord) {
+      (writer ??= new MetricsWriter(metricsPath)).write(record);
+    },
+    async readRecords() {
+      return readMetrics(metricsPath) as RunRecord[];
+    },
+    async truncateRecords(step: number) {
+      closeWriter();
+      truncateMetrics(metricsPath, step);
+    },
+    async writeSnapshot(snapshot) {
+      writeJsonAtomic(join(dir, RUN_FILES.samples, `${snapshot.step}.json`), snapshot);
+    },
+    async saveCheckpoint(checkpoint, keep) {
+      return writeCheckpoint(dir, checkpoint, keep);
+    },
+    async listCheckpoints() {
+      return listCheckpoints(dir);
+    },
+    async latestCheckpoint(step?: number) {
+      const { path, checkpoint } = latestCheckpoint(dir, step);
+      return { location: path, checkpoint };
+    },
+    async close() {
+      closeWriter();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * A whole run, pure: `runSession` drives a session against a `RunStore` (eval cadence,
+ * snapshots, checkpoints, the divergence record), `startRun`/`resumeRun` build or restore the
+ * session from a stored config first. Node's run directory, the browser and queue workers all
+ * run through here.
+ */
+export { type RunStore, type StoredCheckpoint } from './store.ts';
+export { memoryStore, type MemoryRun } from './memory-store.ts';
+export {
+  runSession,
+  runPlan,
+  startRun,
+  resumeRun,
+  restoreRun,
+  evaluateStored,
+  type RunPlan,
+  type RunSinks,
+  type RunOutcome,
+  type RunContext,
+  type RunResult,
+} from './run-session.ts';
+export { sessionFromConfig } from './session-from-config.ts';
+export {
+  stepRecordSchema,
+  evalRecordSchema,
+  divergedRecordSchema,
+  runRecordSchema,
+  type StepRecord,
+  type EvalRecord,
+  type DivergedRecord,
+  type RunRecord,
+  type SampleSnapshot,
+} from '../train/index.ts';

@@ -1,0 +1,206 @@
+import { parseOrThrow, runConfigSchemaFor, type RunConfig } from '../config/index.ts';
+import { toyDatasets, type DatasetRegistry } from '../data/index.ts';
+import { ConfigError, DivergenceError } from '../errors.ts';
+import {
+  disposeSession,
+  encodeCheckpoint,
+  evaluate,
+  ganStep,
+  restoreCheckpoint,
+  type EvalRecord,
+  type GanSession,
+  type SampleSnapshot,
+  type StepRecord,
+} from '../train/index.ts';
+import { sessionFromConfig } from './session-from-config.ts';
+import type { RunStore } from './store.ts';
+
+/** The cadence of a run: how far, and how often to evaluate and checkpoint. */
+export interface RunPlan {
+  /** Train until `session.step` reaches this. */
+  until: number;
+  /** Checkpoint every this many steps, and at the end and on a stop; 0 never (runs that only measure, such as scenarios and benchmarks). */
+  checkpointEvery: number;
+  /** How many of the newest checkpoints the store keeps. */
+  keepCheckpoints: number;
+  /**
+   * Evaluation every `every` steps and at the end (0: never), on `samples` points from the fixed
+   * `seed`; `snapshots` saves them for plots, with `snapshotPoints` points and D's surface at
+   * `surfaceResolution` (the evaluator's defaults when absent).
+   */
+  eval: { every: number; samples: number; seed: number; snapshots: boolean; snapshotPoints?: number; surfaceResolution?: number };
+  /** Yield to the event loop at least this often (ms), so signals and UIs are served (default 100). */
+  yieldEveryMs?: number;
+}
+
+/** The plan a config describes. */
+export function runPlan(config: RunConfig, until = config.steps): RunPlan {
+  return {
+    until,
+    checkpointEvery: config.checkpointEvery,
+    keepCheckpoints: config.keepCheckpoints,
+    eval: { every: config.eval.every, samples: config.eval.samples, seed: config.seed, snapshots: config.eval.snapshots },
+  };
+}
+
+/** Who listens to a run as it goes: a progress bar, a live stream, a worker's messages. */
+export interface RunSinks {
+  /** Each step's record; a returned promise is awaited before the next step (a page's frame, a scenario's progress). */
+  onRecord?(record: StepRecord): void | Promise<void>;
+  onEval?(record: EvalRecord, snapshot: SampleSnapshot): void;
+  /** A checkpoint was saved at `location`. */
+  onCheckpoint?(location: string): void;
+  /** Polled between steps; true stops the run after a checkpoint (Ctrl-C, a page's pause). */
+  shouldStop?(): boolean;
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  status: 'done' | 'stopped';
+  last?: StepRecord;
+  /** Steps this call ran. */
+  stepsRun: number;
+  wallSeconds: number;
+}
+
+/**
+ * A whole run against a store: steps the session to `plan.until`, appending every step record;
+ * evaluates every `plan.eval.every` steps and at the end (before the checkpoint of that step, so a
+ * run resumed from it does not repeat the evaluation); checkpoints on cadence, at the end and on
+ * a stop. A stopped-and-resumed run gives exactly the records of one that never stopped. On a
+ * divergence it appends a `diverged` record, writes no checkpoint (the last good one stays) and
+ * throws a {@link DivergenceError} naming that checkpoint. Knows nothing of files or terminals.
+ */
+export async function runSession(session: GanSession, plan: RunPlan, store: RunStore, sinks: RunSinks = {}): Promise<RunOutcome> {
+  const { until, checkpointEvery, keepCheckpoints, yieldEveryMs = 100 } = plan;
+  const evalEvery = plan.eval.every;
+  const t0 = performance.now();
+  const startStep = session.step;
+  let last: StepRecord | undefined;
+  let lastYield = t0;
+  let lastCheckpoint = session.step;
+  let lastEval = session.step;
+  const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000 });
+  const evaluateNow = async () => {
+    if (evalEvery > 0 && lastEval !== session.step) {
+      const { samples, seed, snapshotPoints, surfaceResolution } = plan.eval;
+      const { record, snapshot } = evaluate(session, { samples, seed, snapshotPoints, surfaceResolution });
+      if (plan.eval.snapshots) await store.writeSnapshot(snapshot);
+      await store.append(record);
+      sinks.onEval?.(record, snapshot);
+    }
+    lastEval = session.step;
+  };
+  const checkpoint = async () => {
+    const location = await store.saveCheckpoint(await encodeCheckpoint(session), keepCheckpoints);
+    lastCheckpoint = session.step;
+    sinks.onCheckpoint?.(location);
+  };
+  try {
+    while (session.step < until) {
+      last = ganStep(session);
+      await store.append(last);
+      await sinks.onRecord?.(last);
+      if (evalEvery > 0 && session.step % evalEvery === 0) await evaluateNow();
+      if (checkpointEvery > 0 && session.step % checkpointEvery === 0) await checkpoint();
+      const now = performance.now();
+      if (now - lastYield >= yieldEveryMs) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      if (sinks.shouldStop?.()) {
+        // No extra evaluation here: a stopped-and-resumed run keeps exactly the records of one that never stopped.
+        if (checkpointEvery > 0 && lastCheckpoint !== session.step) await checkpoint();
+        return outcome('stopped');
+      }
+    }
+    await evaluateNow();
+    if (checkpointEvery > 0 && lastCheckpoint !== session.step) await checkpoint();
+    return outcome('done');
+  } catch (err) {
+    if (!(err instanceof DivergenceError)) throw err;
+    await store.append({ kind: 'diverged', step: err.step, message: err.message });
+    const kept = await store.listCheckpoints();
+    const where = kept.length ? `last good checkpoint: ${(await store.latestCheckpoint()).location}` : 'no checkpoint was written before it';
+    throw new DivergenceError(`${err.message}\n${where}`, err.step);
+  }
+}
+
+/** Lets pending events (signals, UI messages) run; setImmediate in Node, a macrotask in browsers. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/** What starting or resuming a run from a store needs besides the store. */
+export interface RunContext {
+  /** The data sources configs may name (default: the core's toy sets). */
+  datasets?: DatasetRegistry;
+  /** Facts stored with the config (the backend chosen, versions). */
+  facts?: Record<string, unknown>;
+  sinks?: RunSinks;
+  /** Called once the session is built or restored, before the first step. */
+  onStart?(info: { config: RunConfig; session: GanSession; startStep: number }): void;
+}
+
+/** A finished (or stopped) run with its session, which the caller frees. */
+export interface RunResult extends RunOutcome {
+  config: RunConfig;
+  session: GanSession;
+}
+
+/**
+ * Trains a new run of `config` into an empty store: builds the session, writes the config, runs
+ * it. `store` may be a function that opens it, called once the session is built, so a config the
+ * builder refuses leaves nothing behind (no run directory).
+ */
+export async function startRun(config: RunConfig, store: RunStore | (() => RunStore), context: RunContext = {}): Promise<RunResult & { store: RunStore }> {
+  const session = sessionFromConfig(config, context.datasets ?? toyDatasets);
+  const opened = typeof store === 'function' ? store() : store;
+  await opened.writeConfig(config, context.facts ?? {});
+  context.onStart?.({ config, session, startStep: 0 });
+  return { ...(await runSession(session, runPlan(config), opened, context.sinks)), config, session, store: opened };
+}
+
+/**
+ * A stored run's config and session restored from a checkpoint (the newest unless `step`),
+ * with nothing written: the config is validated, the checkpoint verified and loaded.
+ */
+export async function restoreRun(store: RunStore, options: { datasets?: DatasetRegistry; step?: number } = {}): Promise<{ config: RunConfig; facts: Record<string, unknown>; session: GanSession; location: string }> {
+  const stored = await store.readConfig();
+  const config = parseOrThrow(runConfigSchemaFor(options.datasets ?? toyDatasets), stored.config, `config in ${store.location}`);
+  const session = sessionFromConfig(config, options.datasets ?? toyDatasets);
+  const { location, checkpoint } = await store.latestCheckpoint(options.step);
+  restoreCheckpoint(session, checkpoint, location);
+  return { config, facts: stored.facts, session, location };
+}
+
+/**
+ * Continues a stored run from its newest checkpoint, to `until` steps when given (which must
+ * exceed the checkpoint's step) or to its config's. Everything is validated — the config, the
+ * checkpoint, `until` — before anything in the store changes; then the records after the
+ * checkpoint are dropped and, for a new `until`, the config is rewritten with it.
+ */
+export async function resumeRun(store: RunStore, context: RunContext & { until?: number } = {}): Promise<RunResult> {
+  const restored = await restoreRun(store, { datasets: context.datasets });
+  const { session, facts } = restored;
+  let config = restored.config;
+  if (context.until !== undefined && context.until <= session.step) {
+    disposeSession(session);
+    const message = `got ${context.until}; the newest checkpoint is at step ${session.step}: give more steps than that to continue the run`;
+    throw new ConfigError(`invalid config:\n  steps: ${message}`, [{ field: 'steps', message, received: context.until }]);
+  }
+  await store.truncateRecords(session.step);
+  if (context.until !== undefined && context.until !== config.steps) {
+    config = { ...config, steps: context.until };
+    await store.writeConfig(config, { ...facts, ...context.facts });
+  }
+  context.onStart?.({ config, session, startStep: session.step });
+  return { ...(await runSession(session, runPlan(config), store, context.sinks)), config, session };
+}
+
+/** Recomputes the metrics of a stored run at one of its checkpoints (the newest unless `step`), on `samples` points (default: the run's). */
+export async function evaluateStored(store: RunStore, options: { datasets?: DatasetRegistry; step?: number; samples?: number } = {}): Promise<{ location: string; record: EvalRecord; snapshot: SampleSnapshot }> {
+  const { config, session, location } = await restoreRun(store, options);
+  const { record, snapshot } = evaluate(session, { samples: options.samples ?? config.eval.samples, seed: config.seed });
+  return { location, record, snapshot };
+}
