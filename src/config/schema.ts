@@ -50,7 +50,7 @@ export function runConfigSchemaFor(datasets: DatasetRegistry) {
 
 const schemas = new WeakMap<DatasetRegistry, ReturnType<typeof buildRunConfigSchema>>();
 
-function buildRunConfigSchema(dataSchema: z.ZodType<DataConfig>) {
+function buildRunConfigSchema(dataSchema: z.ZodType<DataConfig, DataConfig>) {
   return z.strictObject({
     /** A label for the run (used in its directory name). */
     name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-"').optional(),

@@ -34,7 +34,7 @@ export interface DatasetRegistry {
   /** Kinds in definition order. */
   readonly kinds: readonly string[];
   /** The schema of a `data` config entry. */
-  readonly schema: z.ZodType<DataConfig>;
+  readonly schema: z.ZodType<DataConfig, DataConfig>;
   /** The definition of `kind`; a {@link ConfigError} naming the allowed kinds otherwise. */
   get(kind: string): DatasetDefinition;
   /** Builds the dataset a validated data config describes. */
@@ -51,7 +51,8 @@ export function datasetRegistry(definitions: readonly DatasetDefinition[]): Data
   const kinds = definitions.map((d) => d.kind);
   const [first, ...rest] = definitions.map((d) => d.schema);
   if (!first) throw new Error('a dataset registry needs at least one data source');
-  const schema: z.ZodType<DataConfig> = z.discriminatedUnion('kind', [first, ...rest]);
+  // Each entry's input is a data config of its kind (its output with defaults filled).
+  const schema = z.discriminatedUnion('kind', [first, ...rest]) as z.ZodType<DataConfig, DataConfig>;
   const get = (kind: string): DatasetDefinition => {
     const d = byKind.get(kind);
     if (!d) throw new ConfigError(`invalid config:\n  data.kind: got "${kind}"; allowed: ${kinds.map((k) => `"${k}"`).join(', ')}`, [{ field: 'data.kind', message: 'unknown data kind', received: kind }]);

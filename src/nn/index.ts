@@ -1,4 +1,4 @@
-export { type Module, type Layer, type LayerFactory, type Param, type ApplyContext, createParam, weightOf, disposeModule, countParams, variablesOf } from './module.ts';
+export { type Module, type Layer, type LayerFactory, type Param, type ApplyContext, type Condition, createParam, weightOf, disposeModule, countParams, variablesOf } from './module.ts';
 export { INIT_NAMES, type InitName, initKernel } from './init.ts';
 export { ACTIVATION_NAMES, type ActivationName, activate, activation } from './activation.ts';
 export { dense } from './dense.ts';
@@ -9,3 +9,4 @@ export { reshape, flatten } from './shape.ts';
 export { sequential, asFactory } from './sequential.ts';
 export { mlp, mlpLayers, type MlpOptions, type MlpNorm } from './mlp.ts';
 export { autoencoderEnergy } from './autoencoder.ts';
+export { conditionEmbedding } from './condition.ts';

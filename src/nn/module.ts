@@ -12,8 +12,22 @@ export interface Param {
   readonly role: 'kernel' | 'bias' | 'scale' | 'offset' | 'buffer';
 }
 
+/**
+ * What a network is conditioned on besides its input: class ids (conditional GANs, ACGAN,
+ * projection discriminators) and/or a paired input (image-to-image translation). Layers that use
+ * it read it from the {@link ApplyContext}; all others pass it on untouched.
+ */
+export interface Condition {
+  /** One int32 class id per sample, `[n]`. */
+  readonly labels?: tf.Tensor1D;
+  /** A paired input per sample, `[n, ...shape]` (the source image of Pix2Pix). */
+  readonly input?: tf.Tensor;
+}
+
 /** What a network needs to know while it runs. */
 export interface ApplyContext {
+  /** What the network is conditioned on (labels, a paired input); absent for unconditional ones. */
+  condition?: Condition;
   /** Training mode: batch statistics in norms, dropout active. */
   training: boolean;
   /** Randomness for dropout; required when `training` and a dropout layer is present. */

@@ -21,7 +21,8 @@ function generatorBuilder(out: number, net: NetworkConfig, rng: Rng): BuildG {
 function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng): BuildD {
   const { hidden, act, alpha, norm, dropout, init } = net;
   const shape = objective.discriminator;
-  return ({ inputWidth, beforeOutput, norm: override }) => {
+  return ({ inputShape, beforeOutput, norm: override }) => {
+    const inputWidth = inputShape.reduce((a, b) => a * b, 1);
     if (shape === 'classifier') {
       const layers = mlpLayers({ hidden, out: 1, act, alpha, norm, dropout, init, ...override });
       const output = layers.pop()!;
@@ -61,7 +62,7 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
   return createSession({
     data,
     G: composeG(stabilizers, generatorBuilder(dim, config.model.g, init.fork('G')), config.model.noiseDim),
-    D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D')), dim),
+    D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D')), data.shape),
     objective,
     optimizers: { g: buildOptimizer(config.optim.g), d: buildOptimizer(config.optim.d) },
     noise,

@@ -104,7 +104,7 @@ async function train1d(data: Dataset, loss: LossConfig, seed: number, s: Setting
   const session = handSession({
     data,
     G: mlp1('G'),
-    D: composeD(stabilizers, ({ inputWidth }) => mlp1('D', inputWidth), 1),
+    D: composeD(stabilizers, ({ inputShape }) => mlp1('D', inputShape[0]), [1]),
     stabilizers,
     loss,
     noise: NOISE,

@@ -74,14 +74,14 @@ export {
 } from './types.ts';
 export { spectralNorm, spectralNormEstimate, type SpectralNorm, type SpectralNormOptions } from './spectral-norm.ts';
 export { featureMatching, featureMatchingLoss, recordedLayers, type FeatureMatchingOptions } from './feature-matching.ts';
-export { minibatchStd, appendMinibatchStd, minibatchStdLayer, minibatchStdFeature } from './minibatch-std.ts';
+export { minibatchStd, appendMinibatchStd, minibatchStdLayer, minibatchStdFeature, withStdFeature } from './minibatch-std.ts';
 export { minibatchDiscrimination, minibatchDiscriminationLayer, minibatchFeatures } from './minibatch-discrimination.ts';
 export { historicalAveraging, type HistoricalAveragingOptions } from './historical-averaging.ts';
 export { labelSmoothing, bceWithTarget, hasBceTargets, type LabelSmoothingOptions } from './label-smoothing.ts';
 export { instanceNoise, instanceNoiseSigma, type InstanceNoiseOptions } from './instance-noise.ts';
 export { weightPenalty, kernelSquaredNorm } from './weight-penalty.ts';
 export { ema } from './ema.ts';
-export { packing, pack } from './packing.ts';
+export { packing, pack, packedShape } from './packing.ts';
 export { gradientPenaltyStabilizer } from './gradient-penalty.ts';
 export { unrolled, unrollRule, type UnrolledOptions } from './unrolled.ts';
 export { virtualBatchNormalization, type ReferenceBatches } from './virtual-batch-norm.ts';
@@ -193,13 +193,13 @@ export function stabilizerKey(index: number, name: string): string {
   return `${index}-${name}`;
 }
 
-/** Builds D through every stabilizer's `wrapD`, the first listed outermost, for samples of width `inputWidth`. */
-export function composeD(stabilizers: readonly Stabilizer[], base: BuildD, inputWidth: number): Module {
+/** Builds D through every stabilizer's `wrapD`, the first listed outermost, for samples of shape `inputShape`. */
+export function composeD(stabilizers: readonly Stabilizer[], base: BuildD, inputShape: readonly number[]): Module {
   const build = stabilizers.reduceRight<BuildD>((inner, s) => {
     const wrap = s.build?.wrapD;
     return wrap ? (spec) => wrap(inner, spec) : inner;
   }, base);
-  return build({ inputWidth, beforeOutput: [] });
+  return build({ inputShape, beforeOutput: [] });
 }
 
 /** Builds G through every stabilizer's `wrapG`, the first listed outermost, for latent inputs of width `inputWidth`. */

@@ -77,8 +77,8 @@ export function minibatchDiscriminationLayer(B: number, C: number): LayerFactory
   return {
     kind: 'mbdisc',
     build(inputShape, rng, name) {
-      if (inputShape.length !== 1) throw new Error(`${name}: minibatch discrimination expects flat features, got [${inputShape.join(', ')}]`);
-      const A = inputShape[0];
+      // Feature maps are flattened: each sample's closeness is over all its features.
+      const A = inputShape.reduce((a, b) => a * b, 1);
       // N(0, 0.05²) as in the authors' code (improved-gan, MinibatchLayer).
       const T = createParam(`${name}/T`, 'kernel', rng.normalArray(A * B * C, 0, 0.05), [A, B * C]);
       return {
@@ -86,7 +86,10 @@ export function minibatchDiscriminationLayer(B: number, C: number): LayerFactory
         params: [T],
         buffers: [],
         outputShape: [A + B],
-        apply: (x, ctx) => tf.concat([x, minibatchFeatures(x, weightOf(T, ctx), B, C)], 1),
+        apply: (x, ctx) => {
+          const flat = x.rank === 2 ? x : tf.reshape(x, [x.shape[0], A]);
+          return tf.concat([flat, minibatchFeatures(flat, weightOf(T, ctx), B, C)], 1);
+        },
       };
     },
   };

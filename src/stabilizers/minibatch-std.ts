@@ -16,19 +16,32 @@ export function minibatchStd(x: tf.Tensor): tf.Scalar {
   return tf.mean(tf.sqrt(tf.add(variance, EPSILON))) as tf.Scalar;
 }
 
-/** Appends {@link minibatchStd} of the batch to every sample as one more feature: `[n, f]` → `[n, f + 1]`. */
+/**
+ * Appends {@link minibatchStd} of the batch to every sample as one more feature along the last
+ * axis: flat `[n, f]` → `[n, f + 1]`; images `[n, H, W, C]` → `[n, H, W, C + 1]`, a constant
+ * channel as in Karras et al.
+ */
 export function appendMinibatchStd(x: tf.Tensor): tf.Tensor {
-  const std = tf.reshape(minibatchStd(x), [1, 1]);
-  return tf.concat([tf.reshape(x, [x.shape[0], -1]), tf.tile(std, [x.shape[0], 1])], 1);
+  const [n, ...sample] = x.shape;
+  if (sample.length <= 1) {
+    const std = tf.reshape(minibatchStd(x), [1, 1]);
+    return tf.concat([tf.reshape(x, [n, -1]), tf.tile(std, [n, 1])], 1);
+  }
+  const plane = [n, ...sample.slice(0, -1), 1];
+  return tf.concat([x, tf.mul(tf.ones(plane), minibatchStd(x))], sample.length);
 }
 
-/** A layer that appends the minibatch standard deviation as one more feature (flat inputs). */
+/** The shape after {@link appendMinibatchStd}: one more feature along the last axis. */
+export function withStdFeature(shape: readonly number[]): number[] {
+  return [...shape.slice(0, -1), shape[shape.length - 1] + 1];
+}
+
+/** A layer that appends the minibatch standard deviation as one more feature (flat features, or a channel of feature maps). */
 export function minibatchStdLayer(): LayerFactory {
   return {
     kind: 'mbstd',
     build(inputShape, _rng, name) {
-      if (inputShape.length !== 1) throw new Error(`${name}: the minibatch-std layer expects flat features, got [${inputShape.join(', ')}]`);
-      return { name, params: [], buffers: [], outputShape: [inputShape[0] + 1], apply: (x) => appendMinibatchStd(x) };
+      return { name, params: [], buffers: [], outputShape: withStdFeature(inputShape), apply: (x) => appendMinibatchStd(x) };
     },
   };
 }
@@ -47,7 +60,7 @@ export function minibatchStdFeature(at: 'last' | 'input'): Stabilizer {
     build: {
       wrapD(build, spec) {
         if (at === 'last') return build({ ...spec, beforeOutput: [...spec.beforeOutput, minibatchStdLayer()] });
-        const D = build({ ...spec, inputWidth: spec.inputWidth + 1 });
+        const D = build({ ...spec, inputShape: withStdFeature(spec.inputShape) });
         return { name: D.name, params: D.params, buffers: D.buffers, apply: (x, ctx) => D.apply(appendMinibatchStd(x), ctx) };
       },
     },

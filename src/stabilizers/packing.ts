@@ -2,11 +2,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 
-/** Concatenates each run of m consecutive samples: `[n, ...s]` → `[n/m, m·Πs]`. */
-export function pack(x: tf.Tensor, m: number): tf.Tensor2D {
-  const n = x.shape[0];
+/**
+ * Concatenates each run of m consecutive samples along their last axis: flat samples
+ * `[n, d]` → `[n/m, m·d]`; images `[n, H, W, C]` → `[n/m, H, W, m·C]` (the packed images stacked
+ * as channels, as PacGAN's convolutional D sees them).
+ */
+export function pack(x: tf.Tensor, m: number): tf.Tensor {
+  const [n, ...sample] = x.shape;
   if (n % m !== 0) throw new RangeError(`packing: a batch of ${n} samples cannot be packed in groups of m = ${m}`);
-  return tf.reshape(x, [n / m, -1]);
+  if (sample.length <= 1) return tf.reshape(x, [n / m, -1]);
+  const last = sample.length + 1;
+  // [n/m, m, ...s, C] → [n/m, ...s, m, C]: sample k's channels come k-th.
+  const grouped = tf.reshape(x, [n / m, m, ...sample]);
+  const order = [0, ...sample.map((_, i) => i + 2).slice(0, -1), 1, last];
+  return tf.reshape(tf.transpose(grouped, order), [n / m, ...sample.slice(0, -1), m * sample[sample.length - 1]]);
+}
+
+/** The shape of a packed input: the last axis m times as long. */
+export function packedShape(shape: readonly number[], m: number): number[] {
+  return [...shape.slice(0, -1), shape[shape.length - 1] * m];
 }
 
 /**
@@ -21,7 +35,7 @@ export function packing(m: number): Stabilizer {
     name: 'packing',
     build: {
       wrapD(build, spec) {
-        const D = build({ ...spec, inputWidth: spec.inputWidth * m });
+        const D = build({ ...spec, inputShape: packedShape(spec.inputShape, m) });
         return { name: D.name, params: D.params, buffers: D.buffers, apply: (x, ctx) => D.apply(pack(x, m), ctx) };
       },
     },

@@ -16,10 +16,13 @@ import type { NoiseSpec } from '../data/index.ts';
  */
 export type NormOverride = Required<Pick<MlpOptions, 'norm'>> & Pick<MlpOptions, 'referenceRows'>;
 
-/** How D is to be built: the width of each row it receives and layers to put before its output layer. */
+/** How D is to be built: the shape of each input it receives and layers to put before its output layer. */
 export interface DSpec {
-  /** Width of one row of D's input: the data's dimension, ×m when packed, +1 with a minibatch-std input feature. */
-  readonly inputWidth: number;
+  /**
+   * The shape of one input of D, without the batch axis: the data's sample shape (`[2]`,
+   * `[28, 28, 1]`), ×m along the last axis when packed, +1 there with a minibatch-std input feature.
+   */
+  readonly inputShape: readonly number[];
   /** Layers inserted between D's last hidden layer and its output layer (minibatch features). */
   readonly beforeOutput: readonly LayerFactory[];
   /** The normalization of D's hidden layers, instead of `model.d.norm`. */

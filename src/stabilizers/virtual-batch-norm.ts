@@ -42,11 +42,12 @@ export function virtualBatchNormalization(reference: ReferenceBatches, reference
     const sampleWidth = d.length / referenceRows;
     build.wrapD = (buildD, spec) => {
       if (spec.norm) duplicate('D');
-      if (spec.inputWidth !== sampleWidth) {
+      const inputWidth = spec.inputShape.reduce((a, b) => a * b, 1);
+      if (inputWidth !== sampleWidth) {
         // A stabilizer listed earlier (packing, minibatch-std at the input) has already
         // turned D's rows into something other than samples, which the reference batch is.
         const message =
-          `D's input rows here have width ${spec.inputWidth}, not one sample's ${sampleWidth} (a stabilizer listed before this one, ` +
+          `D's input rows here have width ${inputWidth}, not one sample's ${sampleWidth} (a stabilizer listed before this one, ` +
           'packing or minibatch-std at "input", changes them); list virtual-batch-norm before it';
         if (info) refuse(info, message, 'player', 'd');
         throw new Error(message);

@@ -59,7 +59,7 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number): Float32Arr
     const size = Math.floor((packs * (c + 1)) / chunks) - done;
     if (size === 0) continue;
     const values = tf.tidy(() => {
-      const batch = tf.tensor2d(x.subarray(done * m * dim, (done + size) * m * dim), [size * m, dim]);
+      const batch = tf.tensor(x.subarray(done * m * dim, (done + size) * m * dim), [size * m, ...session.data.shape]);
       return tf.reshape(session.D.apply(batch, { training: false }), [-1]).dataSync() as Float32Array;
     });
     out.set(values, done);

@@ -68,7 +68,8 @@ export interface GanSession {
   readonly D: Module;
   readonly objective: Objective;
   readonly terms: SessionTerms;
-  readonly optimizers: { readonly g: Optimizer; readonly d: Optimizer };
+  /** Each player's optimizer (a test or a page may swap one). */
+  readonly optimizers: { g: Optimizer; d: Optimizer };
   readonly noise: NoiseSpec;
   readonly batchSize: number;
   /** Discriminator steps per generator step (the original paper's k). */

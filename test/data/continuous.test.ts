@@ -18,7 +18,7 @@ describe('spiral', () => {
   it('without noise puts every point on r = scale·s, θ = 2π·turns·s', () => {
     const turns = 2;
     const scale = 3;
-    const xs = spiral({ turns, scale, noise: 0 }).sampleArray(2000, new Rng(1));
+    const xs = spiral({ turns, scale, noise: 0 }).sampleArray(2000, new Rng(1)).x;
     for (let i = 0; i < 2000; i++) {
       const x = xs[2 * i];
       const y = xs[2 * i + 1];
@@ -31,7 +31,7 @@ describe('spiral', () => {
   });
 
   it('draws s² = (r/scale)² uniformly on [0, 1)', () => {
-    const xs = spiral({ scale: 2, noise: 0 }).sampleArray(N, new Rng(2));
+    const xs = spiral({ scale: 2, noise: 0 }).sampleArray(N, new Rng(2)).x;
     let sum = 0;
     let below = 0;
     for (let i = 0; i < N; i++) {
@@ -45,8 +45,8 @@ describe('spiral', () => {
   });
 
   it('adds Gaussian noise of std `noise` to the same curve points', () => {
-    const clean = spiral({ noise: 0 }).sampleArray(N, new Rng(3));
-    const noisy = spiral({ noise: 0.05 }).sampleArray(N, new Rng(3));
+    const clean = spiral({ noise: 0 }).sampleArray(N, new Rng(3)).x;
+    const noisy = spiral({ noise: 0.05 }).sampleArray(N, new Rng(3)).x;
     let s = 0;
     let sq = 0;
     for (let i = 0; i < 2 * N; i++) {
@@ -63,10 +63,10 @@ describe('spiral', () => {
 
   it('is deterministic in the rng state, and sample is [n, 2]', () => {
     const ds = spiral();
-    const a = ds.sampleArray(100, new Rng(5));
-    expect(ds.sampleArray(100, new Rng(5))).toEqual(a);
-    expect(ds.sampleArray(100, new Rng(6))).not.toEqual(a);
-    const t = ds.sample(100, new Rng(5));
+    const a = ds.sampleArray(100, new Rng(5)).x;
+    expect(ds.sampleArray(100, new Rng(5)).x).toEqual(a);
+    expect(ds.sampleArray(100, new Rng(6)).x).not.toEqual(a);
+    const t = ds.sample(100, new Rng(5)).x;
     expect(t.shape).toEqual([100, 2]);
     expect(t.dataSync()).toEqual(a);
     t.dispose();
@@ -91,7 +91,7 @@ describe('twoMoons', () => {
   });
 
   it('without noise puts every point on one of the two unit half-circles, half on each', () => {
-    const xs = twoMoons({ noise: 0 }).sampleArray(N, new Rng(7));
+    const xs = twoMoons({ noise: 0 }).sampleArray(N, new Rng(7)).x;
     let upper = 0;
     for (let i = 0; i < N; i++) {
       const x = xs[2 * i];
@@ -105,7 +105,7 @@ describe('twoMoons', () => {
   });
 
   it('is centred on the origin', () => {
-    const xs = twoMoons().sampleArray(N, new Rng(8));
+    const xs = twoMoons().sampleArray(N, new Rng(8)).x;
     for (const d of [0, 1]) {
       let s = 0;
       let sq = 0;
@@ -121,10 +121,10 @@ describe('twoMoons', () => {
 
   it('is deterministic in the rng state, and sample is [n, 2]', () => {
     const ds = twoMoons();
-    const a = ds.sampleArray(100, new Rng(5));
-    expect(ds.sampleArray(100, new Rng(5))).toEqual(a);
-    expect(ds.sampleArray(100, new Rng(6))).not.toEqual(a);
-    const t = ds.sample(100, new Rng(5));
+    const a = ds.sampleArray(100, new Rng(5)).x;
+    expect(ds.sampleArray(100, new Rng(5)).x).toEqual(a);
+    expect(ds.sampleArray(100, new Rng(6)).x).not.toEqual(a);
+    const t = ds.sample(100, new Rng(5)).x;
     expect(t.shape).toEqual([100, 2]);
     t.dispose();
   });

@@ -21,7 +21,7 @@ describe('grid25', () => {
 
   it('gives every mode 4% of 20k samples within five standard errors, with per-coordinate std 0.05', () => {
     const N = 20_000;
-    const xs = ds.sampleArray(N, new Rng(11));
+    const xs = ds.sampleArray(N, new Rng(11)).x;
     const counts = new Array<number>(25).fill(0);
     let sq = 0;
     for (let i = 0; i < N; i++) {
@@ -42,13 +42,13 @@ describe('grid25', () => {
   });
 
   it('draws the same numbers as grid() with its defaults, and differently for another seed', () => {
-    const a = ds.sampleArray(100, new Rng(2));
-    expect(grid().sampleArray(100, new Rng(2))).toEqual(a);
-    expect(ds.sampleArray(100, new Rng(4))).not.toEqual(a);
+    const a = ds.sampleArray(100, new Rng(2)).x;
+    expect(grid().sampleArray(100, new Rng(2)).x).toEqual(a);
+    expect(ds.sampleArray(100, new Rng(4)).x).not.toEqual(a);
   });
 
   it('sample gives a [n, 2] tensor', () => {
-    const t = ds.sample(10, new Rng(2));
+    const t = ds.sample(10, new Rng(2)).x;
     expect(t.shape).toEqual([10, 2]);
     t.dispose();
   });

@@ -32,7 +32,7 @@ describe('mixture1d', () => {
 
   it('matches the analytic mean and variance within five standard errors', () => {
     const N = 50_000;
-    const xs = mixture1d(params).sampleArray(N, new Rng(21));
+    const xs = mixture1d(params).sampleArray(N, new Rng(21)).x;
     expect(xs).toHaveLength(N);
     const { mean, variance, m4 } = moments([0.25, 0.5, 0.25], params.means, params.stds);
     let s = 0;
@@ -47,7 +47,7 @@ describe('mixture1d', () => {
 
   it('draws each component in proportion to its weight', () => {
     const N = 20_000;
-    const xs = mixture1d({ weights: [3, 1], means: [-10, 10], stds: [1, 1] }).sampleArray(N, new Rng(4));
+    const xs = mixture1d({ weights: [3, 1], means: [-10, 10], stds: [1, 1] }).sampleArray(N, new Rng(4)).x;
     const left = xs.filter((x) => x < 0).length;
     const se = Math.sqrt(N * 0.75 * 0.25);
     expect(left).toBeGreaterThan(0.75 * N - 5 * se);
@@ -56,7 +56,7 @@ describe('mixture1d', () => {
 
   it('gives each well-separated component its own mean and std, within five standard errors', () => {
     const N = 50_000;
-    const xs = mixture1d({ weights: [3, 1], means: [-10, 10], stds: [1, 0.5] }).sampleArray(N, new Rng(6));
+    const xs = mixture1d({ weights: [3, 1], means: [-10, 10], stds: [1, 0.5] }).sampleArray(N, new Rng(6)).x;
     for (const [side, mean, std] of [[-1, -10, 1], [1, 10, 0.5]] as const) {
       const part = xs.filter((x) => Math.sign(x) === side);
       const m = part.reduce((a, x) => a + x, 0) / part.length;
@@ -69,10 +69,10 @@ describe('mixture1d', () => {
 
   it('is deterministic in the rng state, and sample is [n, 1]', () => {
     const ds = mixture1d(params);
-    const a = ds.sampleArray(50, new Rng(9));
-    expect(ds.sampleArray(50, new Rng(9))).toEqual(a);
-    expect(ds.sampleArray(50, new Rng(10))).not.toEqual(a);
-    const t = ds.sample(50, new Rng(9));
+    const a = ds.sampleArray(50, new Rng(9)).x;
+    expect(ds.sampleArray(50, new Rng(9)).x).toEqual(a);
+    expect(ds.sampleArray(50, new Rng(10)).x).not.toEqual(a);
+    const t = ds.sample(50, new Rng(9)).x;
     expect(t.shape).toEqual([50, 1]);
     expect(t.dataSync()).toEqual(a);
     t.dispose();

@@ -18,7 +18,7 @@ describe('points', () => {
     expect(ds.shape).toEqual([2]);
     expect(ds.modes).toBeUndefined();
     const N = 20_000;
-    const xs = ds.sampleArray(N, new Rng(1));
+    const xs = ds.sampleArray(N, new Rng(1)).x;
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < N; i++) {
       const k = rows.findIndex(([x, y]) => x === xs[2 * i] && y === xs[2 * i + 1]);
@@ -34,8 +34,8 @@ describe('points', () => {
 
   it('accepts a flat Float32Array and draws as the rows form does', () => {
     const flat = Float32Array.from(rows.flat());
-    const a = points(flat, 2).sampleArray(64, new Rng(2));
-    expect(a).toEqual(points(rows, 2).sampleArray(64, new Rng(2)));
+    const a = points(flat, 2).sampleArray(64, new Rng(2)).x;
+    expect(a).toEqual(points(rows, 2).sampleArray(64, new Rng(2)).x);
     expect(points(flat, 2).name).toBe('points');
     expect(points(flat, 4).shape).toEqual([4]);
   });
@@ -45,19 +45,19 @@ describe('points', () => {
     const flat = Float32Array.from(rows.flat());
     const fromRows = points(mine, 2);
     const fromFlat = points(flat, 2);
-    const before = fromRows.sampleArray(32, new Rng(3));
+    const before = fromRows.sampleArray(32, new Rng(3)).x;
     mine[0][0] = 99;
     flat.fill(99);
-    expect(fromRows.sampleArray(32, new Rng(3))).toEqual(before);
-    expect(fromFlat.sampleArray(32, new Rng(3))).toEqual(before);
+    expect(fromRows.sampleArray(32, new Rng(3)).x).toEqual(before);
+    expect(fromFlat.sampleArray(32, new Rng(3)).x).toEqual(before);
   });
 
   it('is deterministic in the rng state, and sample is [n, dim]', () => {
     const ds = points(rows, 2);
-    const a = ds.sampleArray(50, new Rng(4));
-    expect(ds.sampleArray(50, new Rng(4))).toEqual(a);
-    expect(ds.sampleArray(50, new Rng(5))).not.toEqual(a);
-    const t = ds.sample(50, new Rng(4));
+    const a = ds.sampleArray(50, new Rng(4)).x;
+    expect(ds.sampleArray(50, new Rng(4)).x).toEqual(a);
+    expect(ds.sampleArray(50, new Rng(5)).x).not.toEqual(a);
+    const t = ds.sample(50, new Rng(4)).x;
     expect(t.shape).toEqual([50, 2]);
     expect(t.dataSync()).toEqual(a);
     t.dispose();

@@ -39,7 +39,7 @@ function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
 describe('ring8', () => {
   const ds = ring8();
   const N = 20_000;
-  const xs = ds.sampleArray(N, new Rng(1));
+  const xs = ds.sampleArray(N, new Rng(1)).x;
   const { mode, dx, dy } = assign(ds, xs);
 
   it('has 8 equal-weight modes of std 0.02 at radius 2, first at angle 0', () => {
@@ -85,7 +85,7 @@ describe('ring8', () => {
   });
 
   it('draws the same numbers as ring() with its defaults', () => {
-    expect(ring().sampleArray(100, new Rng(3))).toEqual(ds.sampleArray(100, new Rng(3)));
+    expect(ring().sampleArray(100, new Rng(3)).x).toEqual(ds.sampleArray(100, new Rng(3)).x);
   });
 });
 
@@ -104,24 +104,24 @@ describe('ring', () => {
 
   it('is deterministic in the rng state', () => {
     const ds = ring8();
-    const a = ds.sampleArray(256, new Rng(7));
-    expect(ds.sampleArray(256, new Rng(7))).toEqual(a);
-    expect(ds.sampleArray(256, new Rng(8))).not.toEqual(a);
+    const a = ds.sampleArray(256, new Rng(7)).x;
+    expect(ds.sampleArray(256, new Rng(7)).x).toEqual(a);
+    expect(ds.sampleArray(256, new Rng(8)).x).not.toEqual(a);
     const rng = new Rng(7);
-    const first = ds.sampleArray(256, rng);
-    expect(ds.sampleArray(256, rng)).not.toEqual(first);
+    const first = ds.sampleArray(256, rng).x;
+    expect(ds.sampleArray(256, rng).x).not.toEqual(first);
   });
 
   it('sample gives a [n, 2] tensor with the same draws as sampleArray, and nothing leaks', () => {
     const ds = ring8();
     const before = tf.memory().numTensors;
-    const t = ds.sample(64, new Rng(5));
+    const t = ds.sample(64, new Rng(5)).x;
     expect(t.shape).toEqual([64, 2]);
     expect(t.dtype).toBe('float32');
-    expect(t.dataSync()).toEqual(ds.sampleArray(64, new Rng(5)));
+    expect(t.dataSync()).toEqual(ds.sampleArray(64, new Rng(5)).x);
     t.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    const empty = ds.sample(0, new Rng(5));
+    const empty = ds.sample(0, new Rng(5)).x;
     expect(empty.shape).toEqual([0, 2]);
     empty.dispose();
   });
@@ -138,7 +138,7 @@ describe('ring', () => {
   });
 
   it('rejects a sample count that is not a non-negative integer', () => {
-    expect(() => ring8().sampleArray(-1, new Rng(0))).toThrow('ring8: sample count must be an integer ≥ 0, got -1');
-    expect(() => ring8().sample(1.5, new Rng(0))).toThrow(DataError);
+    expect(() => ring8().sampleArray(-1, new Rng(0)).x).toThrow('ring8: sample count must be an integer ≥ 0, got -1');
+    expect(() => ring8().sample(1.5, new Rng(0)).x).toThrow(DataError);
   });
 });

@@ -1,4 +1,5 @@
-import { ganStep, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import type { Stabilizer } from '../../src/stabilizers/index.ts';
+import { createSession, ganStep, type GanSession, type StepRecord } from '../../src/train/index.ts';
 
 /**
  * Runs `n` GAN steps, yielding to the event loop every few steps. Vitest's worker answers its
@@ -12,4 +13,10 @@ export async function runSteps(session: GanSession, n: number): Promise<StepReco
     if (i % 20 === 19) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return last;
+}
+
+/** The same session made again with other stabilizers (their hooks and terms), as `createSession` gathers them. */
+export function withStabilizers(session: GanSession, stabilizers: readonly Stabilizer[], seed = 0): GanSession {
+  const { data, G, D, objective, optimizers, noise, batchSize, dStepsPerG, game, lrSchedule } = session;
+  return createSession({ data, G, D, objective, optimizers, noise, batchSize, dStepsPerG, game, lrSchedule, seed, stabilizers });
 }

@@ -32,7 +32,7 @@ const CHI2_7 = { lo: 0.3, hi: 29.9 };
 describe('modeMetrics on the true distribution', () => {
   it('scores samples of ring8 itself 8/8 with a reverse KL at the sampling-noise level (2,500 samples, as PacGAN)', () => {
     const n = 2500;
-    const m = modeMetrics({ data: ring8().sampleArray(n, new Rng(11)), dim: 2 }, ringModes);
+    const m = modeMetrics({ data: ring8().sampleArray(n, new Rng(11)).x, dim: 2 }, ringModes);
     expect(m.modes).toBe(8);
     expect(m.modesTotal).toBe(8);
     expect(m.perMode).toHaveLength(8);
@@ -45,7 +45,7 @@ describe('modeMetrics on the true distribution', () => {
 
   it('has a high-quality fraction of P(χ²₂ < 9) = 1 − e^(−4.5) in 2-D, within 5 binomial sds', () => {
     const n = 20_000;
-    const m = modeMetrics({ data: ring8().sampleArray(n, new Rng(12)), dim: 2 }, ringModes);
+    const m = modeMetrics({ data: ring8().sampleArray(n, new Rng(12)).x, dim: 2 }, ringModes);
     const p = 1 - Math.exp(-4.5); // 0.98889: the 3σ disc, not the 1-D 99.73 %
     expect(Math.abs(m.highQuality - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
   });
@@ -53,7 +53,7 @@ describe('modeMetrics on the true distribution', () => {
   it('has a high-quality fraction of P(|Z| < 3) = 0.99730 in 1-D, and counts both modes of a mixture', () => {
     const data = mixture1d({ weights: [1, 3], means: [-2, 2], stds: [0.3, 0.3] });
     const n = 20_000;
-    const m = modeMetrics({ data: data.sampleArray(n, new Rng(13)), dim: 1 }, data.modes as readonly Mode[]);
+    const m = modeMetrics({ data: data.sampleArray(n, new Rng(13)).x, dim: 1 }, data.modes as readonly Mode[]);
     const p = 0.9973002039367398;
     expect(Math.abs(m.highQuality - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
     expect(m.modes).toBe(2);
@@ -64,7 +64,7 @@ describe('modeMetrics on the true distribution', () => {
 
   it('scores samples of grid25 itself 25/25', () => {
     const ds = grid25();
-    const m = modeMetrics({ data: ds.sampleArray(2500, new Rng(14)), dim: 2 }, ds.modes as readonly Mode[]);
+    const m = modeMetrics({ data: ds.sampleArray(2500, new Rng(14)).x, dim: 2 }, ds.modes as readonly Mode[]);
     expect(m.modes).toBe(25);
     expect(m.modesTotal).toBe(25);
     const good = m.highQuality * 2500;

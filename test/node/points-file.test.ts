@@ -26,7 +26,7 @@ describe('loadPointsFile', () => {
     const ds = loadPointsFile(path);
     expect(ds.name).toBe('blobs');
     expect(ds.shape).toEqual([2]);
-    const xs = ds.sampleArray(200, new Rng(1));
+    const xs = ds.sampleArray(200, new Rng(1)).x;
     expect(allFrom(xs, 2, [[0, 0], [1, 2], [-3, 4]])).toBe(true);
     expect(allFrom(xs, 2, [[0, 0], [1, 2]])).toBe(false);
   });
@@ -36,7 +36,7 @@ describe('loadPointsFile', () => {
     writeFileSync(path, '[{"a": 1, "b": 2, "c": 3}, {"a": 4, "b": 5, "c": 6}]');
     const ds = loadPointsFile(path);
     expect(ds.shape).toEqual([3]);
-    const t = ds.sample(20, new Rng(2));
+    const t = ds.sample(20, new Rng(2)).x;
     expect(t.shape).toEqual([20, 3]);
     expect(allFrom(Float32Array.from(t.dataSync()), 3, [[1, 2, 3], [4, 5, 6]])).toBe(true);
     t.dispose();

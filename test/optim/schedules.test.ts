@@ -1,7 +1,8 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.ts';
 import { constant, cosine, linear, lrScheduleFor, scheduleFactor, scheduleSchema, type Optimizer } from '../../src/optim/index.ts';
-import { buildSession, ganStep } from '../../src/train/index.ts';
+import { ganStep } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
@@ -72,7 +73,7 @@ describe('lr schedules (closed forms)', () => {
     const err = configErrorOf(() => scheduleFactor({ name: 'linear', final: 0, warmup: 100 }, 100));
     expect(err.message).toMatch(/optim\.schedule\.warmup: a warmup of 100 steps leaves no step to decay in a run of 100/);
     expect(err.issues[0].field).toBe('optim.schedule.warmup');
-    expect(() => buildSession(tinyConfig({ steps: 20, optim: { schedule: { name: 'cosine', warmup: 20 } } }))).toThrow(/optim\.schedule\.warmup/);
+    expect(() => sessionFromConfig(tinyConfig({ steps: 20, optim: { schedule: { name: 'cosine', warmup: 20 } } }))).toThrow(/optim\.schedule\.warmup/);
   });
 });
 
@@ -116,7 +117,7 @@ describe('schedules in the GAN step', () => {
   }
 
   it('sets base × factor(step) before each update and logs it; the constant schedule logs nothing', () => {
-    const s = buildSession(tinyConfig({ steps: 4, optim: { schedule: { name: 'linear' }, d: { name: 'adam', lr: 4e-3 }, g: { name: 'sgd', lr: 2e-2 } } }));
+    const s = sessionFromConfig(tinyConfig({ steps: 4, optim: { schedule: { name: 'linear' }, d: { name: 'adam', lr: 4e-3 }, g: { name: 'sgd', lr: 2e-2 } } }));
     const seenD: number[] = [];
     const seenG: number[] = [];
     s.optimizers.d = recording(s.optimizers.d, seenD);
@@ -132,12 +133,12 @@ describe('schedules in the GAN step', () => {
       expect(r.extras?.lrD).toBeCloseTo(4e-3 * factors[i], 12);
       expect(r.extras?.lrG).toBeCloseTo(2e-2 * factors[i], 12);
     });
-    expect(ganStep(buildSession(tinyConfig())).extras).toBeUndefined();
+    expect(ganStep(sessionFromConfig(tinyConfig())).extras).toBeUndefined();
   });
 
   it('a resumed session (step restored) gets the same lr as one that never stopped', () => {
     const config = tinyConfig({ steps: 10, optim: { schedule: { name: 'cosine', warmup: 2 } } });
-    const s = buildSession(config);
+    const s = sessionFromConfig(config);
     s.step = 7;
     const r = ganStep(s);
     expect(r.extras?.lrFactor).toBeCloseTo(cosine(7, 10, { warmup: 2 }), 12);

@@ -1,3 +1,5 @@
+import { sampleNoise } from '../../src/data/index.ts';
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.ts';
@@ -6,7 +8,7 @@ import { LOSS_NAMES, type LossName } from '../../src/losses/index.ts';
 import { STABILIZER_NAMES, type StabilizerName } from '../../src/stabilizers/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { evaluate } from '../../src/train/evaluator.ts';
-import { buildSession, encodeCheckpoint, ganStep, restoreCheckpoint, sampleNoise, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { encodeCheckpoint, ganStep, restoreCheckpoint, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
@@ -85,7 +87,7 @@ const REFUSALS: { stabilizer: StabilizerName; losses: LossName[]; message: RegEx
 describe('every stabilizer with every loss', () => {
   const cases = STABILIZER_NAMES.flatMap((s) => LOSS_NAMES.map((l) => [s, l] as const));
   it.each(cases)('%s + %s: trains, or refuses with a ConfigError that says why', (stabilizer, loss) => {
-    const build = () => buildSession(tinyConfig({ loss: { name: loss }, stabilizers: [{ name: stabilizer }] }));
+    const build = () => sessionFromConfig(tinyConfig({ loss: { name: loss }, stabilizers: [{ name: stabilizer }] }));
     const refusal = REFUSALS.find((r) => r.stabilizer === stabilizer && r.losses.includes(loss));
     if (refusal) {
       expect(configError(build).message).toMatch(refusal.message);
@@ -99,35 +101,35 @@ describe('every stabilizer with every loss', () => {
   });
 
   it('minibatch-std at the input serves BEGAN', () => {
-    const s = buildSession(tinyConfig({ loss: { name: 'began' }, stabilizers: [{ name: 'minibatch-std', at: 'input' }] }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name: 'began' }, stabilizers: [{ name: 'minibatch-std', at: 'input' }] }));
     expect(s.D.params[0].variable.shape[0]).toBe(3);
     expect(Number.isFinite(ganStep(s).dLoss)).toBe(true);
   });
 
   it('refuses a batch that does not split into packs', () => {
-    expect(configError(() => buildSession(tinyConfig({ batchSize: 60, stabilizers: [{ name: 'ema' }, { name: 'packing', m: 8 }] }))).message).toMatch(
+    expect(configError(() => sessionFromConfig(tinyConfig({ batchSize: 60, stabilizers: [{ name: 'ema' }, { name: 'packing', m: 8 }] }))).message).toMatch(
       /stabilizers\[1\]\.m: got 8; batchSize 60 must be a multiple of it/,
     );
   });
 
   it('refuses a feature-matching layer D does not have, listing the ones it has', () => {
-    expect(configError(() => buildSession(tinyConfig({ stabilizers: [{ name: 'feature-matching', layer: 'D/dense7' }] }))).message).toMatch(
+    expect(configError(() => sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'feature-matching', layer: 'D/dense7' }] }))).message).toMatch(
       /stabilizers\[0\]\.layer: got "D\/dense7"; allowed: one of D's recorded layers "D\/dense0", "D\/dense1", "D\/dense2", or -1 to -3/,
     );
   });
 
   it('warns (in session.warnings, not on stderr) about questionable combinations, and only then', () => {
-    const clipped = buildSession(tinyConfig({ loss: { name: 'wasserstein' }, stabilizers: [{ name: 'spectral-norm' }] }));
+    const clipped = sessionFromConfig(tinyConfig({ loss: { name: 'wasserstein' }, stabilizers: [{ name: 'spectral-norm' }] }));
     expect(clipped.warnings).toEqual([expect.stringMatching(/^stabilizers\[0\] spectral-norm with weight-clip: both bound D's Lipschitz constant/)]);
-    const gp = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, stabilizers: [{ name: 'packing', m: 4 }] }));
+    const gp = sessionFromConfig(tinyConfig({ loss: { name: 'wgan-gp' }, stabilizers: [{ name: 'packing', m: 4 }] }));
     expect(gp.warnings).toEqual([expect.stringMatching(/^stabilizers\[0\] packing with wgan-gp: .*allows √4 per pack/)]);
-    expect(buildSession(tinyConfig({ loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }] })).warnings).toEqual([]);
+    expect(sessionFromConfig(tinyConfig({ loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }] })).warnings).toEqual([]);
   });
 });
 
 describe('stabilized sessions', () => {
   it('no tensor growth over 100 steps with every stabilizer on (and dropout, batch norm in G)', () => {
-    const s = buildSession(tinyConfig({ stabilizers: ALL, model: { d: { dropout: 0.1 }, g: { norm: 'batch' } } }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: ALL, model: { d: { dropout: 0.1 }, g: { norm: 'batch' } } }));
     ganStep(s); // creates the optimizers' slots
     const before = tf.memory().numTensors;
     for (let i = 0; i < 100; i++) ganStep(s);
@@ -139,7 +141,7 @@ describe('stabilized sessions', () => {
 
   it('checkpoints round-trip stabilizer state: a restored session continues exactly', async () => {
     const config = tinyConfig({ stabilizers: ALL });
-    const a = buildSession(config);
+    const a = sessionFromConfig(config);
     for (let i = 0; i < 5; i++) ganStep(a);
     const ckpt = await encodeCheckpoint(a);
     const names = ckpt.manifest.weightsManifest[0].weights.map((w) => w.name);
@@ -151,7 +153,7 @@ describe('stabilized sessions', () => {
       '4-historical-averaging': { countD: 6, countG: 6 },
       '6-instance-noise': { rng: expect.objectContaining({ s: expect.any(Array) }) },
     });
-    const b = buildSession(config);
+    const b = sessionFromConfig(config);
     restoreCheckpoint(b, ckpt, 'memory');
     const tensors = (s: GanSession) => s.stabilizers!.flatMap((st) => [...(st.state?.variables() ?? [])].map(([k, v]) => [k, Array.from(v.dataSync())]));
     expect(tensors(b)).toEqual(tensors(a));
@@ -161,23 +163,23 @@ describe('stabilized sessions', () => {
   });
 
   it('refuses a checkpoint written without the stabilizers, naming the missing tensor', async () => {
-    const plain = buildSession(tinyConfig());
+    const plain = sessionFromConfig(tinyConfig());
     const ckpt = await encodeCheckpoint(plain);
-    const stabilized = buildSession(tinyConfig({ stabilizers: [{ name: 'spectral-norm' }] }));
+    const stabilized = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'spectral-norm' }] }));
     expect(() => restoreCheckpoint(stabilized, ckpt, 'here')).toThrow(CheckpointError);
     expect(() => restoreCheckpoint(stabilized, ckpt, 'here')).toThrow(/here: tensor 'stabilizers\/0-spectral-norm\/D\/dense0\/kernel\/u' is missing/);
-    const noisy = buildSession(tinyConfig({ stabilizers: [{ name: 'instance-noise' }] }));
+    const noisy = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'instance-noise' }] }));
     expect(() => restoreCheckpoint(noisy, ckpt, 'here')).toThrow(/here: the checkpoint has no state for stabilizer '0-instance-noise'/);
   });
 
   it('the evaluator generates with EMA weights when present, and with the live ones on request', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'ema', beta: 0.9 }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'ema', beta: 0.9 }] }));
     for (let i = 0; i < 20; i++) ganStep(s);
     const ema = s.stabilizers![0];
     const expected = (weights: boolean) =>
       tf.tidy(() => {
         const z = sampleNoise(s.noise, 50, new Rng(4).fork('eval').fork('noise'));
-        const weight = weights ? (p: (typeof s.G.params)[number]) => ema.generatorWeight!(p) ?? p.variable : undefined;
+        const weight = weights ? (p: (typeof s.G.params)[number]) => ema.evaluation!.generatorWeight!(p) ?? p.variable : undefined;
         return s.G.apply(z, { training: false, weight }).arraySync() as number[][];
       });
     const withEma = evaluate(s, { samples: 50, seed: 4, snapshotPoints: 50 }).snapshot.fake;
@@ -189,7 +191,7 @@ describe('stabilized sessions', () => {
   });
 
   it('the evaluator scores packs with a packed D and draws its surface on packs of copies', () => {
-    const s = buildSession(tinyConfig({ data: { kind: 'ring8' }, stabilizers: [{ name: 'packing', m: 3 }], batchSize: 63 }));
+    const s = sessionFromConfig(tinyConfig({ data: { kind: 'ring8' }, stabilizers: [{ name: 'packing', m: 3 }], batchSize: 63 }));
     ganStep(s);
     const { record, snapshot } = evaluate(s, { samples: 500, seed: 1, surfaceResolution: 10 });
     expect(Number.isFinite(record.dAccuracy)).toBe(true);

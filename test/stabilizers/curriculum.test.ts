@@ -1,10 +1,11 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { curriculumModes, curriculumSigma, modesCurriculum } from '../../src/stabilizers/index.ts';
 import { ring8 } from '../../src/data/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { evaluate } from '../../src/train/evaluator.ts';
-import { buildSession, encodeCheckpoint, ganStep, restoreCheckpoint, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { encodeCheckpoint, ganStep, restoreCheckpoint, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { sampleReal } from '../../src/train/session.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
@@ -18,7 +19,7 @@ const centers = ring8().modes!.map((m) => m.center);
 
 /** A real training batch of the session at its current step, as rows. */
 const realBatch = (s: GanSession, n: number) => {
-  const t = sampleReal(s, n);
+  const { x: t } = sampleReal(s, n);
   const values = t.arraySync() as number[][];
   t.dispose();
   return values;
@@ -61,11 +62,11 @@ describe('curriculum config', () => {
   });
 
   it('refuses kind modes on data without known modes, and more start modes than the data has', () => {
-    const spiral = configErrorOf(() => buildSession(tinyConfig({ data: { kind: 'spiral' }, stabilizers: [{ name: 'curriculum', kind: 'modes' }] })));
+    const spiral = configErrorOf(() => sessionFromConfig(tinyConfig({ data: { kind: 'spiral' }, stabilizers: [{ name: 'curriculum', kind: 'modes' }] })));
     expect(spiral.message).toMatch(/stabilizers\[0\]\.kind: got "modes", but data "spiral" has no known modes .*; allowed here: "noise"/);
     expect(spiral.issues[0].field).toBe('stabilizers[0].kind');
-    expect(buildSession(tinyConfig({ data: { kind: 'spiral' }, stabilizers: [{ name: 'curriculum', kind: 'noise' }] })).trainingData).toBeDefined();
-    expect(configErrorOf(() => buildSession(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', start: 9 }] }))).message).toMatch(
+    expect(sessionFromConfig(tinyConfig({ data: { kind: 'spiral' }, stabilizers: [{ name: 'curriculum', kind: 'noise' }] })).trainingData).toBeDefined();
+    expect(configErrorOf(() => sessionFromConfig(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', start: 9 }] }))).message).toMatch(
       /stabilizers\[0\]\.start: got 9, but data "ring8" has 8 modes; allowed: 1 to 8/,
     );
   });
@@ -97,7 +98,7 @@ describe('the schedules', () => {
 });
 
 describe('curriculum over modes', () => {
-  const session = () => buildSession(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', start: 1, until: 100 }] }));
+  const session = () => sessionFromConfig(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', start: 1, until: 100 }] }));
 
   it('at step 0 every real training batch lies within 4σ of the first mode', () => {
     const s = session();
@@ -126,7 +127,7 @@ describe('curriculum over modes', () => {
     const batch = realBatch(s, 4000);
     const replay = new Rng(0);
     replay.setState(rngState);
-    expect(batch.flat()).toEqual(Array.from(s.data.sampleArray(4000, replay)));
+    expect(batch.flat()).toEqual(Array.from(s.data.sampleArray(4000, replay).x));
     const counts = new Array(8).fill(0);
     for (const p of batch) counts[nearestMode(p)]++;
     expect(chiSquare(counts)).toBeLessThan(24.3); // χ²(7) at p = 0.001
@@ -134,11 +135,11 @@ describe('curriculum over modes', () => {
   });
 
   it('logs the number of modes in each step record, and the schedule follows a restored step', async () => {
-    const s = buildSession(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', until: 8 }] }));
+    const s = sessionFromConfig(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', until: 8 }] }));
     const counts = Array.from({ length: 4 }, () => ganStep(s).extras?.curriculumModes);
     expect(counts).toEqual([1, 1, 2, 3]);
     const ckpt = await encodeCheckpoint(s);
-    const b = buildSession(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', until: 8 }] }));
+    const b = sessionFromConfig(tinyConfig({ data: RING8, stabilizers: [{ name: 'curriculum', until: 8 }] }));
     restoreCheckpoint(b, ckpt, 'memory');
     const next = (x: GanSession) => Array.from({ length: 5 }, () => withoutTime(ganStep(x)));
     const continued = next(b);
@@ -148,7 +149,7 @@ describe('curriculum over modes', () => {
 
   it('evaluation measures against the true data, all modes, not the curriculum’s', () => {
     const s = session();
-    const plain = buildSession(tinyConfig({ data: RING8 }));
+    const plain = sessionFromConfig(tinyConfig({ data: RING8 }));
     const options = { samples: 800, seed: 3, snapshotPoints: 800, surfaceResolution: 4 };
     const real = evaluate(s, options).snapshot.real;
     expect(real).toEqual(evaluate(plain, options).snapshot.real);
@@ -158,7 +159,7 @@ describe('curriculum over modes', () => {
 
   it('renormalizes the weights of the modes it keeps', () => {
     const data = { kind: 'mixture1d', weights: [3, 1, 4], means: [-10, 0, 10], stds: [0.1, 0.1, 0.1] };
-    const s = buildSession(tinyConfig({ data, stabilizers: [{ name: 'curriculum', kind: 'modes', start: 2, until: 100 }] }));
+    const s = sessionFromConfig(tinyConfig({ data, stabilizers: [{ name: 'curriculum', kind: 'modes', start: 2, until: 100 }] }));
     const xs = realBatch(s, 8000).map(([x]) => x);
     const left = xs.filter((x) => x < -5).length / xs.length;
     expect(xs.every((x) => x < 5)).toBe(true);
@@ -169,9 +170,9 @@ describe('curriculum over modes', () => {
   it('a modes curriculum built by hand wraps any dataset with modes', () => {
     const c = modesCurriculum({ modes: ring8().modes!, start: 2, until: 10 });
     let step = 0;
-    const data = c.wrapData!(ring8(), () => step);
+    const data = c.build!.wrapData!(ring8(), () => step);
     const near = (d: typeof data) => {
-      const flat = d.sampleArray(300, new Rng(1));
+      const flat = d.sampleArray(300, new Rng(1)).x;
       return Array.from({ length: 300 }, (_, i) => nearestMode([flat[2 * i], flat[2 * i + 1]]));
     };
     expect(new Set(near(data))).toEqual(new Set([0, 1]));
@@ -182,7 +183,7 @@ describe('curriculum over modes', () => {
 
 describe('curriculum over noise', () => {
   // The tiny data: one Gaussian at (3, 0), std 0.1 per coordinate.
-  const session = (sigma: number) => buildSession(tinyConfig({ stabilizers: [{ name: 'curriculum', kind: 'noise', sigma, until: 100 }] }));
+  const session = (sigma: number) => sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'curriculum', kind: 'noise', sigma, until: 100 }] }));
 
   it('blurs real batches: at step 0 the variance grows by σ0², half way by (σ0/2)², at `until` not at all', () => {
     const s = session(0.5);
@@ -206,7 +207,7 @@ describe('curriculum over noise', () => {
     expect(pts.reduce((a, p) => a + p[0], 0) / pts.length).toBeCloseTo(3, 1);
     expect(ganStep(s).extras).toEqual({ curriculumSigma: 0.5 });
     expect(ganStep(s).extras).toEqual({ curriculumSigma: 0.495 });
-    const plain = buildSession(tinyConfig());
+    const plain = sessionFromConfig(tinyConfig());
     const options = { samples: 300, seed: 2, snapshotPoints: 300, surfaceResolution: 4 };
     expect(evaluate(s, options).snapshot.real).toEqual(evaluate(plain, options).snapshot.real);
   });

@@ -1,3 +1,4 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nonSaturating } from '../../src/losses/index.ts';
@@ -19,7 +20,7 @@ import {
   type GStepView,
 } from '../../src/stabilizers/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { buildSession, ganStep } from '../../src/train/index.ts';
+import { ganStep } from '../../src/train/index.ts';
 import { selectTestBackend, TEST_BACKENDS } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { linearModule, players, values } from './helpers.ts';
@@ -48,7 +49,7 @@ describe('packing', () => {
   });
 
   it('D sees m·dim inputs and scores n/m packs', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'packing', m: 4 }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'packing', m: 4 }] }));
     expect(s.D.params[0].variable.shape).toEqual([8, 32]); // 4 samples × 2 coordinates
     const out = tf.tidy(() => s.D.apply(tf.zeros([64, 2]), { training: false }).shape);
     expect(out).toEqual([16, 1]);
@@ -72,15 +73,15 @@ describe('instance noise', () => {
   it('adds zero-mean Gaussian noise with the scheduled σ to what D sees, and none after the schedule', () => {
     const noise = instanceNoise({ sigma: 0.4, annealSteps: 100 }, new Rng(3));
     const x = tf.fill([20000, 2], 1);
-    const noisy = noise.dInput!(x, { source: 'real', player: 'd', step: 50 });
+    const noisy = noise.step!.dInput!(x, { source: 'real', player: 'd', step: 50 });
     const d = values(noisy).map((v) => v - 1);
     const mean = d.reduce((a, b) => a + b, 0) / d.length;
     const std = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
     expect(mean).toBeCloseTo(0, 2); // standard error 0.2/√40000 = 0.001
     expect(std).toBeGreaterThan(0.195);
     expect(std).toBeLessThan(0.205);
-    expect(noise.dInput!(x, { source: 'fake', player: 'g', step: 100 })).toBe(x);
-    expect(noise.values!(50)).toEqual({ instanceNoiseSigma: 0.2 });
+    expect(noise.step!.dInput!(x, { source: 'fake', player: 'g', step: 100 })).toBe(x);
+    expect(noise.step!.values!(50)).toEqual({ instanceNoiseSigma: 0.2 });
     tf.dispose([x, noisy]);
   });
 });
@@ -92,7 +93,7 @@ describe('label smoothing', () => {
     ['one-sided', 0.9, 0],
     ['two-sided', 0.9, 0.1],
   ])('%s: D’s loss equals the hand-computed BCE with soft targets, G’s is unchanged', (_name, real, fake) => {
-    const loss = labelSmoothing({ real, fake }).wrapLoss!(nonSaturating);
+    const loss = labelSmoothing({ real, fake }).build!.wrapLoss!(nonSaturating);
     const r = tf.tensor2d(dReal, [3, 1]);
     const f = tf.tensor2d(dFake, [2, 1]);
     expect(loss.d(r, f).dataSync()[0]).toBeCloseTo(bce(dReal, real) + bce(dFake, fake), 5);
@@ -113,18 +114,18 @@ describe('historical averaging', () => {
     const G = linearModule('G', [2, 2], new Rng(1)).module;
     const { module: D, kernel } = linearModule('D', [3, 2], new Rng(2));
     const h = historicalAveraging({ weight, players: ['d'] });
-    h.attach!(players(G, D));
+    h.build!.attach!(players(G, D));
     return { h, D, kernel };
   }
 
   it('is 0 at the running mean, and its gradient points away from it (descent goes to it)', () => {
     const { h, D, kernel } = setup();
     const view = { ...players(D, D), real: tf.zeros([1]), fake: tf.zeros([1]), dReal: tf.zeros([1]), dFake: tf.zeros([1]) };
-    expect(h.dPenalty!(view).dataSync()[0]).toBe(0);
+    expect(h.step!.dTerm!(view).dataSync()[0]).toBe(0);
     const theta0 = values(kernel.variable);
     const delta = [0.1, -0.2, 0.3, 0, 0.05, -0.4];
     kernel.variable.assign(tf.tensor(theta0.map((t, i) => t + delta[i]), [3, 2]));
-    const { value, grads } = tf.variableGrads(() => h.dPenalty!(view), [kernel.variable]);
+    const { value, grads } = tf.variableGrads(() => h.step!.dTerm!(view), [kernel.variable]);
     expect(value.dataSync()[0]).toBeCloseTo(0.5 * delta.reduce((s, d) => s + d * d, 0), 6);
     // ∇ = 2λ(θ − θ̄): −∇ points from θ to the mean.
     values(grads[kernel.variable.name]).forEach((g, i) => expect(g).toBeCloseTo(2 * 0.5 * delta[i], 5));
@@ -136,14 +137,14 @@ describe('historical averaging', () => {
     for (const shift of [1, 2, -0.5]) {
       kernel.variable.assign(tf.add(kernel.variable, shift));
       seen.push(values(kernel.variable));
-      h.afterDStep!(players(D, D));
+      h.step!.afterDStep!(players(D, D));
     }
     const mean = seen[0].map((_, i) => seen.reduce((s, v) => s + v[i], 0) / seen.length);
     values(h.meanOf('d')!.means.get(kernel.name)!.mean).forEach((m, i) => expect(m).toBeCloseTo(mean[i], 5));
     // At the mean the penalty vanishes again.
     kernel.variable.assign(tf.tensor(mean, [3, 2]));
     const view = { ...players(D, D), real: tf.zeros([1]), fake: tf.zeros([1]), dReal: tf.zeros([1]), dFake: tf.zeros([1]) };
-    expect(h.dPenalty!(view).dataSync()[0]).toBeCloseTo(0, 8);
+    expect(h.step!.dTerm!(view).dataSync()[0]).toBeCloseTo(0, 8);
   });
 });
 
@@ -152,7 +153,7 @@ describe('EMA of G', () => {
     const G = { name: 'G', params: [createParam('G/dense0/kernel', 'kernel', Float32Array.from([1, -2]), [2])], buffers: [], apply: (x: tf.Tensor) => x } satisfies Module;
     const beta = 0.9;
     const avg = ema(beta);
-    avg.attach!(players(G, G));
+    avg.build!.attach!(players(G, G));
     const thetas = [
       [1, -2],
       [3, 0],
@@ -161,11 +162,11 @@ describe('EMA of G', () => {
     ];
     for (const t of thetas.slice(1)) {
       G.params[0].variable.assign(tf.tensor1d(t));
-      avg.afterGStep!(players(G, G));
+      avg.step!.afterGStep!(players(G, G));
     }
     const k = thetas.length - 1;
     const expected = [0, 1].map((j) => beta ** k * thetas[0][j] + (1 - beta) * thetas.slice(1).reduce((s, t, i) => s + beta ** (k - 1 - i) * t[j], 0));
-    values(avg.generatorWeight!(G.params[0])!).forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+    values(avg.evaluation!.generatorWeight!(G.params[0])!).forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
     expect(expected[0]).not.toBeCloseTo(thetas[k][0], 1);
   });
 });
@@ -195,7 +196,7 @@ describe('minibatch standard deviation', () => {
     ['last', [33, 1], [2, 32]],
     ['input', [32, 1], [3, 32]],
   ] as const)('at %s: D’s layer after the feature is one wider', (at, outputKernel, firstKernel) => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'minibatch-std', at }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'minibatch-std', at }] }));
     const kernels = s.D.params.filter((p) => p.role === 'kernel').map((p) => p.variable.shape);
     expect(kernels[0]).toEqual(firstKernel);
     expect(kernels[kernels.length - 1]).toEqual(outputKernel);
@@ -252,7 +253,7 @@ describe('minibatch discrimination', () => {
   });
 
   it('appends B features before D’s output layer', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'minibatch-discrimination', B: 6, C: 2 }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'minibatch-discrimination', B: 6, C: 2 }] }));
     const byName = new Map(s.D.params.map((p) => [p.name, p.variable.shape]));
     expect(byName.get('D/mbdisc0/T')).toEqual([32, 12]);
     expect(byName.get('D/dense2/kernel')).toEqual([38, 1]);
@@ -277,7 +278,7 @@ describe('feature matching', () => {
   });
 
   it('replaces or adds to G’s loss on the chosen layer (default: the last hidden one)', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'feature-matching' }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'feature-matching' }] }));
     const fm = s.stabilizers![0] as ReturnType<typeof featureMatching>;
     expect(fm.layerName()).toBe('D/dense1');
     const f = tf.tensor2d([[1, 2]]);
@@ -290,19 +291,19 @@ describe('feature matching', () => {
       fakeFeatures: new Map([['D/dense1', fake]]),
       real,
     });
-    expect(fm.gObjective!(tf.scalar(7), view(f, f)).dataSync()[0]).toBe(0);
-    expect(fm.gObjective!(tf.scalar(7), view(f, g)).dataSync()[0]).toBeCloseTo(5, 6);
+    expect(fm.step!.gLoss!(tf.scalar(7), view(f, f)).dataSync()[0]).toBe(0);
+    expect(fm.step!.gLoss!(tf.scalar(7), view(f, g)).dataSync()[0]).toBeCloseTo(5, 6);
     const add = featureMatching({ layer: 'D/dense0', mode: 'add', weight: 2 }, [2], 64);
-    add.attach!(players(s.G, s.D));
+    add.build!.attach!(players(s.G, s.D));
     const v = { ...view(f, g), realFeatures: new Map([['D/dense0', f]]), fakeFeatures: new Map([['D/dense0', g]]) };
-    expect(add.gObjective!(tf.scalar(7), v).dataSync()[0]).toBeCloseTo(7 + 2 * 5, 5);
+    expect(tf.add(7, add.step!.gTerm!(v)).dataSync()[0]).toBeCloseTo(7 + 2 * 5, 5);
     expect(Number.isFinite(ganStep(s).gLoss)).toBe(true);
   });
 });
 
 describe('weight penalty', () => {
   it('adds λ·Σ‖W‖² over D’s kernels (not biases) to D’s loss, reported in dPenalty', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'weight-penalty', weight: 0.01 }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'weight-penalty', weight: 0.01 }] }));
     s.D.params.filter((p) => p.role === 'bias').forEach((p) => p.variable.assign(tf.onesLike(p.variable)));
     const kernels = s.D.params.filter((p) => p.role === 'kernel').flatMap((p) => values(p.variable));
     const sumSq = kernels.reduce((a, v) => a + v * v, 0);

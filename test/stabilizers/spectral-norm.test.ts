@@ -1,8 +1,9 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spectralNorm, type SpectralNorm } from '../../src/stabilizers/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { buildSession, ganStep } from '../../src/train/index.ts';
+import { ganStep } from '../../src/train/index.ts';
 import { selectTestBackend, TEST_BACKENDS } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { fixedD, linearModule, players, trueSpectralNorm, values } from './helpers.ts';
@@ -24,8 +25,8 @@ describe.each(TEST_BACKENDS)('spectral normalization on %s', (backend) => {
     const raw = sigmaOf(kernel.variable);
     expect(Math.abs(raw - 1)).toBeGreaterThan(0.5); // the test would notice a no-op
     const sn: SpectralNorm = spectralNorm({ iterations: 1 }, new Rng(1));
-    const D = sn.wrapD!(fixedD(module), { inputWidth: shape[0], beforeOutput: [] });
-    for (let i = 0; i < 10; i++) sn.beforeDStep!(players(module, D));
+    const D = sn.build!.wrapD!(fixedD(module), { inputShape: shape, beforeOutput: [] });
+    for (let i = 0; i < 10; i++) sn.step!.beforeDStep!(players(module, D));
     const normalized = tf.tidy(() => sn.normalizedKernel(kernel)!.clone());
     expect(sigmaOf(normalized)).toBeCloseTo(1, 2);
     expect(Math.abs(sigmaOf(normalized) - 1)).toBeLessThan(1e-2);
@@ -41,7 +42,7 @@ describe.each(TEST_BACKENDS)('spectral normalization on %s', (backend) => {
   });
 
   it('holds σ ≈ 1 for every D kernel while training, with one power iteration per D step', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'spectral-norm' }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'spectral-norm' }] }));
     for (let i = 0; i < 50; i++) ganStep(s);
     const sn = s.stabilizers![0] as SpectralNorm;
     const kernels = s.D.params.filter((p) => p.role === 'kernel');

@@ -1,3 +1,4 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nonSaturating, relativistic } from '../../src/losses/index.ts';
@@ -7,7 +8,7 @@ import { variablesOf, type Module } from '../../src/nn/module.ts';
 import { buildOptimizer, optimizerSchema, type Optimizer } from '../../src/optim/index.ts';
 import { unrolled, type Stabilizer } from '../../src/stabilizers/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { buildSession, ganStep } from '../../src/train/index.ts';
+import { ganStep } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
@@ -35,12 +36,12 @@ function objective(stab: Stabilizer, D: Module, opt: Optimizer, fake: tf.Tensor,
   const dFake = D.apply(fake, { training: true });
   const dReal = D.apply(x, { training: true });
   const own = loss.g(dFake, dReal);
-  return stab.gObjective!(own, { G: D, D, step: 1, fake, dFake, fakeFeatures: new Map(), real: x, dReal, realFeatures: new Map(), dOptimizer: opt });
+  return stab.step!.gLoss!(own, { G: D, D, step: 1, fake, dFake, fakeFeatures: new Map(), real: x, dReal, realFeatures: new Map(), dOptimizer: opt });
 }
 
 const build = (steps: number, surrogate: boolean, config: ReturnType<typeof optimizerSchema.parse>, loss: Loss = nonSaturating) => {
   const stab = unrolled({ steps, surrogate }, { dOptimizer: config, rng: new Rng(0) });
-  stab.wrapLoss!(loss);
+  stab.build!.wrapLoss!(loss);
   return stab;
 };
 
@@ -107,7 +108,7 @@ describe('unrolled GAN', () => {
   });
 
   it('trains in a session without growing the tensor count, K = 3', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [{ name: 'unrolled', steps: 3 }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'unrolled', steps: 3 }] }));
     ganStep(s);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) expect(Number.isFinite(ganStep(s).gLoss)).toBe(true);
@@ -115,16 +116,16 @@ describe('unrolled GAN', () => {
   });
 
   it('warns that the unrolled updates leave out the loss’s gradient penalty', () => {
-    const s = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, stabilizers: [{ name: 'unrolled' }] }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name: 'wgan-gp' }, stabilizers: [{ name: 'unrolled' }] }));
     expect(s.warnings).toEqual([expect.stringMatching(/^stabilizers\[0\] unrolled: the unrolled D updates leave out wgan-gp/)]);
   });
 
   it('refuses a D optimizer it cannot replay, naming it', () => {
-    const err = configErrorOf(() => buildSession(tinyConfig({ optim: { d: { name: 'optimistic-adam' } }, stabilizers: [{ name: 'unrolled' }] })));
+    const err = configErrorOf(() => sessionFromConfig(tinyConfig({ optim: { d: { name: 'optimistic-adam' } }, stabilizers: [{ name: 'unrolled' }] })));
     expect(err.message).toMatch(/stabilizers\[0\]\.name: "unrolled" replays D's optimizer inside G's step and knows adam, rmsprop and sgd; optim\.d\.name is "optimistic-adam"/);
   });
 
   it('refuses K outside 1..100, naming the field', () => {
-    expect(configErrorOf(() => buildSession(tinyConfig({ stabilizers: [{ name: 'unrolled', steps: 0 }] }))).message).toMatch(/stabilizers\[0\]\.steps/);
+    expect(configErrorOf(() => sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'unrolled', steps: 0 }] }))).message).toMatch(/stabilizers\[0\]\.steps/);
   });
 });

@@ -1,8 +1,10 @@
+import { sampleNoise } from '../../src/data/index.ts';
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/tensor/rng.ts';
 import { evaluate } from '../../src/train/evaluator.ts';
-import { buildSession, encodeCheckpoint, ganStep, restoreCheckpoint, sampleNoise, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { encodeCheckpoint, ganStep, restoreCheckpoint, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
@@ -50,24 +52,24 @@ describe('virtual-batch-norm refusals', () => {
       /stabilizers\[0\]\.player: got "both", but model\.g\.norm is "layer" and model\.d\.norm is "batch"; a network takes one normalization: set model\.g\.norm and model\.d\.norm to "none"$/,
     ],
   ])('refuses a network config that already has a norm (%j, %j)', (over, params, message) => {
-    expect(configErrorOf(() => buildSession(tinyConfig({ ...over, stabilizers: [vbn(params)] }))).message).toMatch(message);
+    expect(configErrorOf(() => sessionFromConfig(tinyConfig({ ...over, stabilizers: [vbn(params)] }))).message).toMatch(message);
   });
 
   it("accepts the norm the other player's config has", () => {
-    const s = buildSession(tinyConfig({ model: { d: { norm: 'layer' } }, stabilizers: [vbn()] }));
+    const s = sessionFromConfig(tinyConfig({ model: { d: { norm: 'layer' } }, stabilizers: [vbn()] }));
     expect(s.G.params.some((p) => p.name === 'G/vbn0/gamma')).toBe(true);
     expect(s.D.params.some((p) => p.name === 'D/ln0/gamma')).toBe(true);
   });
 
   it('refuses a second virtual batch norm on the same player', () => {
     const stabilizers = [vbn({ player: 'both' }), vbn({ player: 'd' })];
-    expect(configErrorOf(() => buildSession(tinyConfig({ stabilizers }))).message).toMatch(/stabilizers\[1\]\.player: virtual batch norm is already applied to D by a stabilizer listed before this one/);
+    expect(configErrorOf(() => sessionFromConfig(tinyConfig({ stabilizers }))).message).toMatch(/stabilizers\[1\]\.player: virtual batch norm is already applied to D by a stabilizer listed before this one/);
   });
 
   it('refuses D rows that are not samples (packing listed first), and serves them when listed after', () => {
-    const message = configErrorOf(() => buildSession(tinyConfig({ stabilizers: [{ name: 'packing', m: 2 }, vbn({ player: 'd' })] }))).message;
+    const message = configErrorOf(() => sessionFromConfig(tinyConfig({ stabilizers: [{ name: 'packing', m: 2 }, vbn({ player: 'd' })] }))).message;
     expect(message).toMatch(/stabilizers\[1\]\.player: D's input rows here have width 4, not one sample's 2 .*list virtual-batch-norm before it/);
-    const s = buildSession(tinyConfig({ stabilizers: [vbn({ player: 'd' }), { name: 'packing', m: 2 }] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [vbn({ player: 'd' }), { name: 'packing', m: 2 }] }));
     expect(tf.tidy(() => s.D.apply(tf.zeros([64, 2]), { training: true }).shape)).toEqual([32, 1]);
     expect(Number.isFinite(ganStep(s).dLoss)).toBe(true);
   });
@@ -75,7 +77,7 @@ describe('virtual-batch-norm refusals', () => {
 
 describe('virtual-batch-norm in training', () => {
   it('G with VBN trains on the tiny problem without leaking tensors', async () => {
-    const s = buildSession(tinyConfig({ stabilizers: [vbn()] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [vbn()] }));
     expect(s.G.params.map((p) => p.name)).toContain('G/vbn1/beta');
     const before = distanceToMode(s);
     ganStep(s); // creates the optimizers' slots
@@ -91,7 +93,7 @@ describe('virtual-batch-norm in training', () => {
   });
 
   it('evaluation (training: false) gives the same samples as training mode, and the evaluator uses them', () => {
-    const s = buildSession(tinyConfig({ stabilizers: [vbn()] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [vbn()] }));
     for (let i = 0; i < 5; i++) ganStep(s);
     const training = generated(s, 50, true);
     const evaluation = generated(s, 50, false);
@@ -103,7 +105,7 @@ describe('virtual-batch-norm in training', () => {
   });
 
   it("a sample of G does not depend on the rest of its batch; D's score of a sample neither (player both)", () => {
-    const s = buildSession(tinyConfig({ stabilizers: [vbn({ player: 'both' })] }));
+    const s = sessionFromConfig(tinyConfig({ stabilizers: [vbn({ player: 'both' })] }));
     ganStep(s);
     const z = new Rng(8).normalArray(10 * s.noise.dim);
     const batch = tf.tidy(() => rows(s.G.apply(tf.tensor2d(z, [10, s.noise.dim]), { training: true })));
@@ -116,7 +118,7 @@ describe('virtual-batch-norm in training', () => {
   });
 
   it('VBN in BEGAN’s autoencoder D (player d) trains', () => {
-    const s = buildSession(tinyConfig({ loss: { name: 'began' }, stabilizers: [vbn({ player: 'd' })] }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name: 'began' }, stabilizers: [vbn({ player: 'd' })] }));
     expect(s.D.params.some((p) => p.name === 'D/vbn0/gamma')).toBe(true);
     const r = ganStep(s);
     expect(Number.isFinite(r.dLoss)).toBe(true);
@@ -124,7 +126,7 @@ describe('virtual-batch-norm in training', () => {
   });
 
   it('with a gradient penalty on D (second derivatives through VBN)', () => {
-    const s = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, stabilizers: [vbn({ player: 'both' })] }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name: 'wgan-gp' }, stabilizers: [vbn({ player: 'both' })] }));
     for (let i = 0; i < 2; i++) {
       const r = ganStep(s);
       expect(Number.isFinite(r.dPenalty)).toBe(true);
@@ -134,10 +136,10 @@ describe('virtual-batch-norm in training', () => {
 
   it('the reference batches come from the seed: a rebuilt session computes the same, and a restored one continues exactly', async () => {
     const config = tinyConfig({ stabilizers: [vbn({ player: 'both' })] });
-    const a = buildSession(config);
-    const fresh = buildSession(config);
+    const a = sessionFromConfig(config);
+    const fresh = sessionFromConfig(config);
     expect(generated(fresh, 20, false)).toEqual(generated(a, 20, false));
-    const other = buildSession(tinyConfig({ seed: 1, stabilizers: [vbn({ player: 'both' })] }));
+    const other = sessionFromConfig(tinyConfig({ seed: 1, stabilizers: [vbn({ player: 'both' })] }));
     expect(generated(other, 20, false)).not.toEqual(generated(a, 20, false));
     for (let i = 0; i < 4; i++) ganStep(a);
     const ckpt = await encodeCheckpoint(a);
@@ -145,7 +147,7 @@ describe('virtual-batch-norm in training', () => {
     expect(names).toContain('G/vbn0/gamma');
     expect(names).toContain('D/vbn1/beta');
     expect(ckpt.manifest.state.stabilizers).toBeUndefined();
-    const b = buildSession(config);
+    const b = sessionFromConfig(config);
     restoreCheckpoint(b, ckpt, 'memory');
     const next = (s: GanSession) => Array.from({ length: 3 }, () => withoutTime(ganStep(s)));
     expect(next(b)).toEqual(next(a));

@@ -1,6 +1,7 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/train/evaluator.ts';
-import { buildSession, ganStep, rngStates } from '../../src/train/index.ts';
+import { ganStep, rngStates } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 
@@ -8,7 +9,7 @@ beforeAll(() => selectTestBackend('cpu'));
 
 describe('evaluator', () => {
   it('is deterministic and leaves the training streams untouched', () => {
-    const s = buildSession(tinyConfig({ data: { kind: 'ring8' } }));
+    const s = sessionFromConfig(tinyConfig({ data: { kind: 'ring8' } }));
     ganStep(s);
     const streams = JSON.stringify(rngStates(s.rngs));
     const a = evaluate(s, { samples: 500, seed: 1 });
@@ -21,7 +22,7 @@ describe('evaluator', () => {
   });
 
   it('reports mode metrics, divergences, W1 and D health for a 2-D dataset with modes', () => {
-    const s = buildSession(tinyConfig({ data: { kind: 'ring8' } }));
+    const s = sessionFromConfig(tinyConfig({ data: { kind: 'ring8' } }));
     const { record, snapshot } = evaluate(s, { samples: 500, seed: 1, snapshotPoints: 100, surfaceResolution: 10 });
     expect(record).toMatchObject({ kind: 'eval', step: 0, samples: 500, modesTotal: 8 });
     for (const k of ['highQuality', 'js', 'kl', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake'] as const) expect(Number.isFinite(record[k])).toBe(true);
@@ -36,7 +37,7 @@ describe('evaluator', () => {
   });
 
   it('uses exact 1-D W1 and a 1-D surface for 1-D data, and critic gaps for Wasserstein losses', () => {
-    const s = buildSession(tinyConfig({ data: { kind: 'mixture1d', weights: [1], means: [3], stds: [0.1] }, loss: { name: 'wgan-gp' } }));
+    const s = sessionFromConfig(tinyConfig({ data: { kind: 'mixture1d', weights: [1], means: [3], stds: [0.1] }, loss: { name: 'wgan-gp' } }));
     const { record, snapshot } = evaluate(s, { samples: 400, seed: 2, surfaceResolution: 10 });
     // G starts near 0 and the data sits at 3: W1 ≈ the distance between them.
     expect(record.w1!).toBeGreaterThan(2);

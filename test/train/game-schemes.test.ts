@@ -1,3 +1,4 @@
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.ts';
@@ -5,16 +6,14 @@ import type { Dataset } from '../../src/data/dataset.ts';
 import { ConfigError, DivergenceError } from '../../src/errors.ts';
 import { wasserstein } from '../../src/losses/index.ts';
 import { createParam, weightOf, type Module } from '../../src/nn/module.ts';
-import { optimisticSgd, sgd, type GameConfig, type Optimizer } from '../../src/optim/index.ts';
+import { optimisticSgd, sgd, type Optimizer } from '../../src/optim/index.ts';
 import type { Stabilizer } from '../../src/stabilizers/index.ts';
 import { bilinearSpectralRadius, bilinearTrajectory, type BilinearMethod } from '../../src/theory/index.ts';
-import { consensusGradients } from '../../src/train/game-schemes.ts';
-import { buildSession, encodeCheckpoint, ganStep, restoreCheckpoint, runRngs, type GanSession, type StepRecord } from '../../src/train/index.ts';
-import { drawDBatch, drawGBatch, disposeBatch, evaluateD, evaluateG } from '../../src/train/players.ts';
+import { consensusGradients, createSession, drawDBatch, drawGBatch, disposeBatch, encodeCheckpoint, evaluateD, evaluateG, ganStep, restoreCheckpoint, type GameConfig, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
-import { runSteps } from '../helpers/steps.ts';
+import { runSteps, withStabilizers } from '../helpers/steps.ts';
 
 beforeAll(() => selectTestBackend('cpu'));
 
@@ -34,8 +33,8 @@ function diracSession(game: GameConfig, optimizer: 'sgd' | 'optimistic-sgd', lr:
   const G: Module = { name: 'G', params: [theta], buffers: [], apply: (z, ctx) => tf.mul(tf.ones([z.shape[0], 1]), weightOf(theta, ctx)) };
   const D: Module = { name: 'D', params: [psi], buffers: [], apply: (x, ctx) => tf.matMul(x as tf.Tensor2D, weightOf(psi, ctx) as tf.Tensor2D) };
   const make = () => (optimizer === 'sgd' ? sgd({ lr }) : optimisticSgd({ lr }));
-  const data: Dataset = { name: 'dirac0', shape: [1], sample: (n) => tf.zeros([n, 1]), sampleArray: (n) => new Float32Array(n) };
-  return {
+  const data: Dataset = { name: 'dirac0', shape: [1], sample: (n) => ({ x: tf.zeros([n, 1]) }), sampleArray: (n) => ({ x: new Float32Array(n) }) };
+  return createSession({
     data,
     G,
     D,
@@ -45,9 +44,8 @@ function diracSession(game: GameConfig, optimizer: 'sgd' | 'optimistic-sgd', lr:
     batchSize: 4,
     dStepsPerG: 1,
     game,
-    rngs: runRngs(0),
-    step: 0,
-  };
+    seed: 0,
+  });
 }
 
 /** (x, y) = (ψ, θ) after each of `n` steps, the start first. */
@@ -125,7 +123,7 @@ describe('game schemes on the bilinear game x·y (the Dirac-GAN with the WGAN lo
 describe('consensus optimization on a tiny MLP session', () => {
   it('the regularizer’s gradient γ·∇(½‖v‖²) matches central finite differences to 1e-3', () => {
     const gamma = 0.5;
-    const s = buildSession(
+    const s = sessionFromConfig(
       tinyConfig({ batchSize: 16, model: { g: { hidden: [8], act: 'tanh' }, d: { hidden: [8], act: 'tanh' } }, optim: { game: { name: 'consensus', gamma } } }),
     );
     const dBatch = drawDBatch(s);
@@ -188,9 +186,8 @@ describe('alternating is today’s step, unchanged', () => {
     ['default', {}],
     ['wgan-gp, 2 D steps', { loss: { name: 'wgan-gp' }, dStepsPerG: 2 }],
   ] as const)('%s: the records of 3 steps are those recorded before the change', (name, over) => {
-    const implicit = buildSession(tinyConfig(over));
-    delete implicit.game;
-    const explicit = buildSession(tinyConfig({ ...over, optim: { game: { name: 'alternating' } } }));
+    const implicit = sessionFromConfig(tinyConfig(over));
+    const explicit = sessionFromConfig(tinyConfig({ ...over, optim: { game: { name: 'alternating' } } }));
     const a = [0, 1, 2].map(() => withoutTime(ganStep(implicit)));
     const b = [0, 1, 2].map(() => withoutTime(ganStep(explicit)));
     expect(b).toEqual(a);
@@ -207,15 +204,16 @@ describe('every scheme in the GAN step', () => {
     const calls: string[] = [];
     const spy: Stabilizer = {
       name: 'spy',
-      beforeDStep: ({ step }) => void calls.push(`beforeD@${step}`),
-      dInput: (x, { source, player }) => (calls.push(`input ${source}→${player}`), x),
-      dPenalty: () => (calls.push('dPenalty'), tf.scalar(0.25)),
-      gObjective: (loss, { dOptimizer }) => (calls.push(`gObjective dOptimizer=${dOptimizer?.name}`), loss),
-      afterDStep: () => void calls.push('afterD'),
-      afterGStep: ({ step }) => void calls.push(`afterG@${step}`),
+      step: {
+        beforeDStep: ({ step }) => void calls.push(`beforeD@${step}`),
+        dInput: (x, { source, player }) => (calls.push(`input ${source}→${player}`), x),
+        dTerm: () => (calls.push('dPenalty'), tf.scalar(0.25)),
+        gLoss: (loss, { dOptimizer }) => (calls.push(`gObjective dOptimizer=${dOptimizer?.name}`), loss),
+        afterDStep: () => void calls.push('afterD'),
+        afterGStep: ({ step }) => void calls.push(`afterG@${step}`),
+      },
     };
-    const s = buildSession(tinyConfig({ optim: { game } }));
-    s.stabilizers = [spy];
+    const s = withStabilizers(sessionFromConfig(tinyConfig({ optim: { game } })), [spy]);
     const r = ganStep(s);
     const evaluation = ['input real→d', 'input fake→d', 'dPenalty', 'input fake→g', 'gObjective dOptimizer=adam'];
     const evaluations = game.name === 'extragradient' ? [...evaluation, ...evaluation] : evaluation;
@@ -226,7 +224,7 @@ describe('every scheme in the GAN step', () => {
   });
 
   it.each(schemes)('$name: D’s update never moves G’s weights, and nothing leaks over 20 steps', async (game) => {
-    const s = buildSession(tinyConfig({ optim: { game }, model: { d: { norm: 'batch' } } }));
+    const s = sessionFromConfig(tinyConfig({ optim: { game }, model: { d: { norm: 'batch' } } }));
     s.optimizers.g.dispose();
     s.optimizers.g = noop;
     const g0 = s.G.params.map((p) => Array.from(p.variable.dataSync()));
@@ -239,15 +237,15 @@ describe('every scheme in the GAN step', () => {
 
   it('simultaneous: G’s gradient is taken before D’s update, unlike alternating’s', () => {
     // Same batches in the same order: D's numbers agree, G's differ (D moved in between).
-    const alt = withoutTime(ganStep(buildSession(tinyConfig())));
-    const sim = withoutTime(ganStep(buildSession(tinyConfig({ optim: { game: { name: 'simultaneous' } } }))));
+    const alt = withoutTime(ganStep(sessionFromConfig(tinyConfig())));
+    const sim = withoutTime(ganStep(sessionFromConfig(tinyConfig({ optim: { game: { name: 'simultaneous' } } }))));
     expect(sim.dLoss).toBe(alt.dLoss);
     expect(sim.gradNormD).toBe(alt.gradNormD);
     expect(sim.gLoss).not.toBe(alt.gLoss);
   });
 
   it.each(schemes)('$name: refuses a non-finite update before any weight changes', (game) => {
-    const s = buildSession(tinyConfig({ optim: { game, d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
+    const s = sessionFromConfig(tinyConfig({ optim: { game, d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
     let err: unknown;
     let good: number[][] = [];
     try {
@@ -265,7 +263,7 @@ describe('every scheme in the GAN step', () => {
 
   it('extragradient: an extrapolated point that overflows is undone before the error', () => {
     // At lr 1e30 the first gradients are finite, the ones at the extrapolated weights are not.
-    const s = buildSession(tinyConfig({ optim: { game: { name: 'extragradient' }, d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
+    const s = sessionFromConfig(tinyConfig({ optim: { game: { name: 'extragradient' }, d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
     const before = weights(s);
     expect(() => ganStep(s)).toThrow(DivergenceError);
     expect(weights(s)).toEqual(before);
@@ -281,15 +279,15 @@ describe('resume', () => {
     ['optimistic Adam, simultaneous, wgan-gp', { loss: { name: 'wgan-gp' }, optim: { game: { name: 'simultaneous' }, d: { name: 'optimistic-adam' }, g: { name: 'adam' } } }],
   ])('%s: N steps straight equal N/2, checkpoint, restore into a new session, N/2', async (_name, over) => {
     const config = tinyConfig({ ...over, steps: 8 });
-    const whole = buildSession(config);
+    const whole = sessionFromConfig(config);
     const a = [...Array(8)].map(() => withoutTime(ganStep(whole)));
-    const first = buildSession(config);
+    const first = sessionFromConfig(config);
     const b = [...Array(4)].map(() => withoutTime(ganStep(first)));
     const checkpoint = await encodeCheckpoint(first);
     const names = checkpoint.manifest.weightsManifest[0].weights.map((w) => w.name);
     if (config.optim.d.name === 'optimistic-adam') expect(names).toContain('optim/d/D/dense0/kernel/prevStep');
     if (config.optim.d.name === 'optimistic-sgd') expect(names).toContain('optim/d/D/dense0/kernel/prevGrad');
-    const resumed = buildSession(config);
+    const resumed = sessionFromConfig(config);
     restoreCheckpoint(resumed, checkpoint, 'memory');
     b.push(...[...Array(4)].map(() => withoutTime(ganStep(resumed))));
     expect(b).toEqual(a);
@@ -316,15 +314,14 @@ describe('game config', () => {
 
   it.each(['simultaneous', 'extragradient', 'consensus'] as const)('%s with dStepsPerG > 1 is refused, naming both fields', (name) => {
     const config = resolveConfig({ preset: 'ring8', files: [{ dStepsPerG: 3, optim: { game: { name } } }] });
-    const err = configErrorOf(() => buildSession(config));
+    const err = configErrorOf(() => sessionFromConfig(config));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toBe(
       `invalid config:\n  optim.game.name: '${name}' updates each player once per step, but dStepsPerG is 3; set dStepsPerG to 1 or optim.game.name to 'alternating'`,
     );
     expect(err.issues).toEqual([{ field: 'optim.game.name', message: expect.stringContaining('dStepsPerG is 3'), received: name }]);
     // A session built by hand is refused by the step itself.
-    const s = buildSession(tinyConfig({ optim: { game: { name } } }));
-    s.dStepsPerG = 2;
-    expect(() => ganStep(s)).toThrow(/optim\.game\.name: .*dStepsPerG is 2/);
+    const s = sessionFromConfig(tinyConfig({ optim: { game: { name } } }));
+    expect(() => createSession({ ...s, seed: 0, dStepsPerG: 2 })).toThrow(/optim\.game\.name: .*dStepsPerG is 2/);
   });
 });

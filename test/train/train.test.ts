@@ -1,14 +1,16 @@
+import { sampleNoise } from '../../src/data/index.ts';
+import { sessionFromConfig } from '../../src/run/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOSS_NAMES } from '../../src/losses/index.ts';
 import type { Optimizer } from '../../src/optim/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { buildSession, ganStep, sampleNoise, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { ganStep, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { DivergenceError } from '../../src/errors.ts';
 import type { Stabilizer } from '../../src/stabilizers/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
-import { runSteps } from '../helpers/steps.ts';
+import { runSteps, withStabilizers } from '../helpers/steps.ts';
 
 beforeAll(() => selectTestBackend('cpu'));
 
@@ -24,7 +26,7 @@ const noop: Optimizer = { name: 'noop', lr: 0, apply() {}, state: () => ({ tenso
 
 describe('the GAN step', () => {
   it.each(LOSS_NAMES)('%s moves G toward the data (distance to the mode halves in 400 steps)', async (name) => {
-    const session = buildSession(tinyConfig({ loss: { name } }));
+    const session = sessionFromConfig(tinyConfig({ loss: { name } }));
     const before = distanceToMode(session);
     await runSteps(session, 400);
     const after = distanceToMode(session);
@@ -33,7 +35,7 @@ describe('the GAN step', () => {
   });
 
   it('D’s update never moves G’s weights, and G’s never moves D’s', () => {
-    const s = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, dStepsPerG: 3 }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name: 'wgan-gp' }, dStepsPerG: 3 }));
     s.optimizers.g.dispose();
     s.optimizers.g = noop;
     const g0 = snapshot(s, 'G');
@@ -42,7 +44,7 @@ describe('the GAN step', () => {
     expect(snapshot(s, 'G')).toEqual(g0);
     expect(snapshot(s, 'D')).not.toEqual(d0);
 
-    const t = buildSession(tinyConfig({ loss: { name: 'non-saturating' } }));
+    const t = sessionFromConfig(tinyConfig({ loss: { name: 'non-saturating' } }));
     t.optimizers.d = noop;
     const tg0 = snapshot(t, 'G');
     const td0 = snapshot(t, 'D');
@@ -52,7 +54,7 @@ describe('the GAN step', () => {
   });
 
   it.each(['non-saturating', 'wgan-gp', 'began'] as const)('%s: no tensor growth over 200 steps', async (name) => {
-    const s = buildSession(tinyConfig({ loss: { name }, model: { d: { norm: 'batch', dropout: 0.1 } } }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name }, model: { d: { norm: 'batch', dropout: 0.1 } } }));
     ganStep(s); // creates the optimizers' slots
     const before = tf.memory().numTensors;
     await runSteps(s, 200);
@@ -61,7 +63,7 @@ describe('the GAN step', () => {
 
   it('is reproducible: the same seed gives the same records, another seed other ones', () => {
     const run = (seed: number) => {
-      const s = buildSession(tinyConfig({ seed, loss: { name: 'dragan' }, model: { d: { dropout: 0.2 } } }));
+      const s = sessionFromConfig(tinyConfig({ seed, loss: { name: 'dragan' }, model: { d: { dropout: 0.2 } } }));
       return Array.from({ length: 5 }, () => withoutTime(ganStep(s)));
     };
     expect(run(3)).toEqual(run(3));
@@ -69,14 +71,14 @@ describe('the GAN step', () => {
   });
 
   it('records what each step did', () => {
-    const s = buildSession(tinyConfig({ loss: { name: 'wgan-gp' }, dStepsPerG: 2 }));
+    const s = sessionFromConfig(tinyConfig({ loss: { name: 'wgan-gp' }, dStepsPerG: 2 }));
     const r = ganStep(s);
     expect(r.step).toBe(1);
     expect(s.optimizers.d.state().scalars.t).toBe(2);
     expect(s.optimizers.g.state().scalars.t).toBe(1);
     expect(r.dPenalty).toBeGreaterThan(0);
     for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake', 'gradNormD', 'gradNormG', 'ms'] as const) expect(Number.isFinite(r[k])).toBe(true);
-    const ns = ganStep(buildSession(tinyConfig()));
+    const ns = ganStep(sessionFromConfig(tinyConfig()));
     expect(ns.dReal).toBeGreaterThan(0);
     expect(ns.dReal).toBeLessThan(1); // a probability for logit losses
   });
@@ -85,17 +87,18 @@ describe('the GAN step', () => {
     const calls: string[] = [];
     const spy: Stabilizer = {
       name: 'spy',
-      beforeDStep: ({ step }) => void calls.push(`beforeD@${step}`),
-      dInput: (x, { source, player }) => (calls.push(`input ${source}→${player}`), x),
-      dPenalty: ({ dReal, dFake }) => (calls.push(`dPenalty ${dReal.shape[0]}/${dFake.shape[0]}`), tf.scalar(0.25)),
-      gObjective: (loss, { real, fakeFeatures }) => (calls.push(`gObjective real=${real !== undefined} features=${[...fakeFeatures.keys()].join(',')}`), tf.add(loss, 100)),
-      afterDStep: () => void calls.push('afterD'),
-      afterGStep: ({ step }) => void calls.push(`afterG@${step}`),
-      values: (step) => ({ spyStep: step }),
+      step: {
+        beforeDStep: ({ step }) => void calls.push(`beforeD@${step}`),
+        dInput: (x, { source, player }) => (calls.push(`input ${source}→${player}`), x),
+        dTerm: ({ dReal, dFake }) => (calls.push(`dPenalty ${dReal.shape[0]}/${dFake.shape[0]}`), tf.scalar(0.25)),
+        gLoss: (loss, { real, fakeFeatures }) => (calls.push(`gObjective real=${real !== undefined} features=${[...fakeFeatures.keys()].join(',')}`), tf.add(loss, 100)),
+        afterDStep: () => void calls.push('afterD'),
+        afterGStep: ({ step }) => void calls.push(`afterG@${step}`),
+        values: (step) => ({ spyStep: step }),
+      },
     };
-    const plain = buildSession(tinyConfig({ dStepsPerG: 2 }));
-    const s = buildSession(tinyConfig({ dStepsPerG: 2 }));
-    s.stabilizers = [spy];
+    const plain = sessionFromConfig(tinyConfig({ dStepsPerG: 2 }));
+    const s = withStabilizers(sessionFromConfig(tinyConfig({ dStepsPerG: 2 })), [spy]);
     const a = ganStep(plain);
     const b = ganStep(s);
     expect(calls).toEqual([
@@ -121,7 +124,7 @@ describe('the GAN step', () => {
   });
 
   it('refuses a non-finite update before applying it', () => {
-    const s = buildSession(tinyConfig({ optim: { d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
+    const s = sessionFromConfig(tinyConfig({ optim: { d: { name: 'sgd', lr: 1e30 }, g: { name: 'sgd', lr: 1e30 } } }));
     let err: unknown;
     let good: number[][] = [];
     try {
