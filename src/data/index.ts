@@ -17,3 +17,20 @@ export {
   type ToyDatasetParams,
   type ToyDatasetRegistry,
 } from './toy-registry.ts';
+export { parseIdx, IDX_TYPES, type IdxArray, type IdxTypeName } from './idx.ts';
+export type { LabeledDataset, LabeledDraw } from './labeled-dataset.ts';
+export {
+  mnistDataset,
+  stackedMnistDataset,
+  mnistArrays,
+  mnistSchema,
+  stackedMnistSchema,
+  encodeStackedLabel,
+  decodeStackedLabel,
+  MNIST_SPLITS,
+  MNIST_SPLIT_SIZES,
+  type MnistArrays,
+  type MnistSplit,
+  type MnistConfig,
+  type StackedMnistConfig,
+} from './mnist.ts';
