@@ -22,3 +22,4 @@ export { discriminatorAccuracy, criticGap, type DiscriminatorAccuracy } from './
 export type { FeatureMatrix } from './features.ts';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.ts';
 export { featureStats, frechetDistance, fid, type FeatureStats, type FrechetOptions, type FrechetResult, type FidResult } from './frechet.ts';
+export { kernelInceptionDistance, type KidOptions, type KidResult } from './kid.ts';
