@@ -23,3 +23,12 @@ export type { FeatureMatrix } from './features.ts';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.ts';
 export { featureStats, frechetDistance, fid, type FeatureStats, type FrechetOptions, type FrechetResult, type FidResult } from './frechet.ts';
 export { kernelInceptionDistance, type KidOptions, type KidResult } from './kid.ts';
+export {
+  precisionRecall,
+  densityCoverage,
+  kthNeighbourDistances,
+  DEFAULT_CHUNK_SIZE,
+  type ManifoldOptions,
+  type PrecisionRecall,
+  type DensityCoverage,
+} from './manifold.ts';
