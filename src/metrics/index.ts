@@ -32,3 +32,5 @@ export {
   type PrecisionRecall,
   type DensityCoverage,
 } from './manifold.ts';
+export { inceptionScore, type InceptionScore } from './inception-score.ts';
+export { stackedMnistModes, type StackedModes } from './stacked-modes.ts';
