@@ -34,3 +34,5 @@ export {
   type MnistConfig,
   type StackedMnistConfig,
 } from './mnist.ts';
+export { imageDataset, type ImageArrays } from './image-arrays.ts';
+export { imageFolderSchema, IMAGE_EXTENSIONS, type ImageFolderConfig } from './image-folder.ts';

@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { DataError } from '../errors.ts';
-import type { Rng } from '../tensor/rng.ts';
 import type { IdxArray } from './idx.ts';
-import type { LabeledDataset, LabeledDraw } from './labeled-dataset.ts';
+import { imageDataset, labeledDataset, PIXEL_TO_UNIT } from './image-arrays.ts';
+import type { LabeledDataset } from './labeled-dataset.ts';
 
 /** The two MNIST splits and their sizes in the original distribution. */
 export const MNIST_SPLITS = ['train', 'test'] as const;
@@ -75,36 +74,17 @@ export function mnistArrays(images: IdxArray, labels: IdxArray, sources: { image
   return { count, height, width, pixels: images.data as Uint8Array, labels: labelBytes };
 }
 
-/** Byte value v ↦ v / 127.5 − 1, so 0 → −1 and 255 → 1 (the range of G's tanh output). */
-const PIXEL_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 127.5 - 1);
-
 /**
  * MNIST as a {@link LabeledDataset}: samples of shape `[height, width, 1]` (28×28×1) with pixels
  * scaled to [−1, 1], int32 digit labels, 10 classes. `sample(n, rng)` draws `n` rows uniformly with
  * replacement, each index from `rng`, so a seed fixes the batch.
  *
  * @example
- * const mnist = mnistDataset(await loadMnist('train'), 'train');
+ * const mnist = mnistDataset(loadMnist('train'), 'train');
  * const { x, labels } = mnist.sampleArray(64, rng);
  */
 export function mnistDataset(arrays: MnistArrays, split: MnistSplit = 'train'): LabeledDataset {
-  const { count, height, width, pixels, labels } = arrays;
-  const name = `mnist-${split}`;
-  const size = height * width;
-  const sampleArray = (n: number, rng: Rng): LabeledDraw => {
-    checkCount(name, n);
-    const x = new Float32Array(n * size);
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const row = rng.int(count);
-      out[i] = labels[row];
-      const base = row * size;
-      const dst = i * size;
-      for (let p = 0; p < size; p++) x[dst + p] = PIXEL_TO_UNIT[pixels[base + p]];
-    }
-    return { x, labels: out };
-  };
-  return labeled(name, [height, width, 1], 10, count, sampleArray);
+  return imageDataset({ ...arrays, channels: 1, classes: 10 }, `mnist-${split}`);
 }
 
 /**
@@ -114,15 +94,14 @@ export function mnistDataset(arrays: MnistArrays, split: MnistSplit = 'train'): 
  * encoded as 100·a + 10·b + c (a the first channel's digit; {@link decodeStackedLabel} inverts it).
  *
  * @example
- * const stacked = stackedMnistDataset(await loadMnist('train'), 'train');
+ * const stacked = stackedMnistDataset(loadMnist('train'), 'train');
  * const { labels } = stacked.sampleArray(26_000, rng); // the protocol's sample count
  */
 export function stackedMnistDataset(arrays: MnistArrays, split: MnistSplit = 'train'): LabeledDataset {
   const { count, height, width, pixels, labels } = arrays;
   const name = `stacked-mnist-${split}`;
   const size = height * width;
-  const sampleArray = (n: number, rng: Rng): LabeledDraw => {
-    checkCount(name, n);
+  return labeledDataset(name, [height, width, 3], 1000, count, (n, rng) => {
     const x = new Float32Array(n * size * 3);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -138,8 +117,7 @@ export function stackedMnistDataset(arrays: MnistArrays, split: MnistSplit = 'tr
       out[i] = label;
     }
     return { x, labels: out };
-  };
-  return labeled(name, [height, width, 3], 1000, count, sampleArray);
+  });
 }
 
 /**
@@ -166,29 +144,4 @@ export function decodeStackedLabel(label: number): [number, number, number] {
     throw new RangeError(`decodeStackedLabel: a Stacked MNIST label is an integer 0…999, got ${label}`);
   }
   return [Math.floor(label / 100), Math.floor(label / 10) % 10, label % 10];
-}
-
-function checkCount(name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new DataError(`sample count must be an integer ≥ 0, got ${String(n)}`, name);
-}
-
-function labeled(
-  name: string,
-  shape: number[],
-  classes: number,
-  size: number,
-  sampleArray: (n: number, rng: Rng) => LabeledDraw,
-): LabeledDataset {
-  const frozen = Object.freeze(shape);
-  return {
-    name,
-    shape: frozen,
-    classes,
-    size,
-    sampleArray,
-    sample(n, rng) {
-      const { x, labels } = sampleArray(n, rng);
-      return { x: tf.tensor(x, [n, ...frozen]), labels: tf.tensor1d(labels, 'int32') };
-    },
-  };
 }

@@ -17,3 +17,4 @@ export {
 export { runTraining, type RunOptions, type RunResult } from './run.ts';
 export { runCompare, planCompare, runPlanned, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';
 export { loadMnist, loadMnistDataset, loadStackedMnistDataset, readMnistFiles, mnistPaths } from './mnist.ts';
+export { loadImageFolder, type ImageFolder, type SkippedFile } from './image-folder.ts';
