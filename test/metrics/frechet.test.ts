@@ -206,6 +206,24 @@ describe('featureStats', () => {
     expect([stats.n, stats.dim]).toEqual([4, 2]);
   });
 
+  it.each([2, 7, 9])('matches a two-pass textbook covariance for %i rows (blocks of four plus a remainder)', (n) => {
+    const d = 5;
+    const data = new Rng(n).normalArray(n * d, 1);
+    const stats = featureStats({ rows: n, cols: d, data });
+    for (let j = 0; j < d; j++) {
+      let mj = 0;
+      for (let i = 0; i < n; i++) mj += data[i * d + j] / n;
+      expect(stats.mean[j]).toBeCloseTo(mj, 12);
+      for (let k = 0; k < d; k++) {
+        let mk = 0;
+        for (let i = 0; i < n; i++) mk += data[i * d + k] / n;
+        let c = 0;
+        for (let i = 0; i < n; i++) c += ((data[i * d + j] - mj) * (data[i * d + k] - mk)) / (n - 1);
+        expect(stats.cov[j * d + k]).toBeCloseTo(c, 12);
+      }
+    }
+  });
+
   it('keeps the digits of a small spread on a large float32 mean', () => {
     const data = Float32Array.of(1e4 + 0.5, 1e4 - 0.5, 1e4 + 0.5, 1e4 - 0.5);
     const stats = featureStats({ rows: 4, cols: 1, data });
