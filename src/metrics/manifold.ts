@@ -54,6 +54,7 @@ export interface DensityCoverage {
 export function precisionRecall(real: FeatureMatrix, fake: FeatureMatrix, options: ManifoldOptions = {}): PrecisionRecall {
   const source = 'precisionRecall';
   const { k, chunkSize } = checkInputs(source, real, fake, options, 3);
+  if (k >= fake.rows) throw new DataError(`k = ${k} needs more than k fake rows (recall uses the fakes' own k-NN balls), got ${fake.rows}`, source);
   const realRadii = kthNeighbourSquared(real, k, chunkSize);
   const fakeRadii = kthNeighbourSquared(fake, k, chunkSize);
   const fakeInReal = new Uint8Array(fake.rows);

@@ -82,6 +82,11 @@ describe('precisionRecall and densityCoverage', () => {
 
   it('refuses too few real rows for k and mismatched widths', () => {
     expect(() => precisionRecall(line([0, 1, 2]), line([0]))).toThrow('precisionRecall: k = 3 needs more than k real rows, got 3');
+    expect(() => precisionRecall(line([0, 1, 2, 3]), line([0, 1, 2]))).toThrow(
+      'precisionRecall: k = 3 needs more than k fake rows (recall uses the fakes\' own k-NN balls), got 3',
+    );
+    // Density and coverage use only the real balls, so a single fake is enough.
+    expect(densityCoverage(line([0, 1, 2, 3, 4, 5]), line([2.5]))).toMatchObject({ coverage: 1, nFake: 1 });
     expect(() => densityCoverage(line([0, 1, 2, 3, 4, 5]), { rows: 1, cols: 2, data: Float64Array.of(0, 0) })).toThrow(
       'densityCoverage: feature widths differ: real has 1 columns, fake has 2',
     );
