@@ -30,7 +30,7 @@ const CONCURRENCY = 4;
 /**
  * Reads a folder of PNG/JPEG images as a labelled dataset. With subfolders, each subfolder is a
  * class (labels by sorted name) and images directly in the folder are skipped and reported; with
- * none, every image is class 0. Each image is resized so its shorter side is `size`, centre-cropped
+ * none, every image is class 0; folders below a class folder are not read. Each image is resized so its shorter side is `size`, centre-cropped
  * to `size × size`, alpha flattened onto black, and converted to `channels` (1 grey, 3 RGB).
  * A file that sharp cannot decode (corrupt, truncated, not really an image) is skipped and listed
  * in `skipped` — one bad file never stops the load; files with other extensions are ignored. No
