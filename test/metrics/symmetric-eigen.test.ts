@@ -42,7 +42,7 @@ describe('symmetricEigen', () => {
     expect(residuals(Float64Array.of(3, 1.5, 1.5, -1), 2, values, vectors!).eig).toBeLessThan(1e-14);
   });
 
-  it.each([1, 3, 10, 57])('decomposes a random symmetric %i×%i: A v = λ v, V orthonormal, Σλ = tr A', (n) => {
+  it.each([1, 3, 10, 57])('decomposes a random symmetric n × n matrix, n = %i: A v = λ v, V orthonormal, Σλ = tr A', (n) => {
     const a = randomSymmetric(n, new Rng(n));
     const { values, vectors } = symmetricEigen(a, n, { vectors: true });
     const { eig, orth } = residuals(a, n, values, vectors!);
