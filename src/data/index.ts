@@ -14,3 +14,22 @@ export { spiral, twoMoons, type SpiralParams, type TwoMoonsParams } from './cont
 export { points, type PointsOptions } from './points.ts';
 export { parsePoints, type PointsFormat } from './parse-points.ts';
 export { TOY_DATASETS, TOY_DATASET_NAMES, toyDatasets, type ToyDatasetName } from './toy-registry.ts';
+export { parseIdx, IDX_TYPES, type IdxArray, type IdxTypeName } from './idx.ts';
+export type { LabeledDataset, LabeledDraw } from './labeled-dataset.ts';
+export {
+  mnistDataset,
+  stackedMnistDataset,
+  mnistArrays,
+  mnistSchema,
+  stackedMnistSchema,
+  encodeStackedLabel,
+  decodeStackedLabel,
+  MNIST_SPLITS,
+  MNIST_SPLIT_SIZES,
+  type MnistArrays,
+  type MnistSplit,
+  type MnistConfig,
+  type StackedMnistConfig,
+} from './mnist.ts';
+export { imageDataset, type ImageArrays } from './image-arrays.ts';
+export { imageFolderSchema, IMAGE_EXTENSIONS, type ImageFolderConfig } from './image-folder.ts';

