@@ -53,7 +53,7 @@ export {
   evaluateG,
   drawDBatch,
   drawGBatch,
-  disposeBatch,
+  disposeBatch as disposeStepBatch,
   discriminatorLoss,
   generatorLoss,
   globalNorm,

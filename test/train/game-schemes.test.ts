@@ -9,7 +9,7 @@ import { createParam, weightOf, type Module } from '../../src/nn/module.ts';
 import { optimisticSgd, sgd, type Optimizer } from '../../src/optim/index.ts';
 import type { Stabilizer } from '../../src/stabilizers/index.ts';
 import { bilinearSpectralRadius, bilinearTrajectory, type BilinearMethod } from '../../src/theory/index.ts';
-import { consensusGradients, createSession, drawDBatch, drawGBatch, disposeBatch, encodeCheckpoint, evaluateD, evaluateG, ganStep, restoreCheckpoint, type GameConfig, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { consensusGradients, createSession, drawDBatch, drawGBatch, disposeStepBatch as disposeBatch, encodeCheckpoint, evaluateD, evaluateG, ganStep, restoreCheckpoint, type GameConfig, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
