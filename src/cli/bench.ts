@@ -1,12 +1,10 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
-import { BENCH_MODELS, type BenchModel } from '../bench/models.ts';
+import { BENCH_MODELS, type BenchModel } from '../bench/index.ts';
 import { ConfigError } from '../errors.ts';
-import { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } from '../node/bench.ts';
-import { useNodeBackend } from '../node/backends.ts';
-import { findTorch, torchStepsPerSecond } from '../node/torch-reference.ts';
-import type { BackendName } from '../tensor/backend.ts';
+import { benchModel, profileModel, soakModel, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchStepsPerSecond } from '../node/index.ts';
+import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
 

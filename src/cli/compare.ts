@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { PRESET_NAMES, PRESETS } from '../config/presets.ts';
-import { parseRemedyList, REMEDIES, REMEDY_NAMES } from '../config/remedies.ts';
+import { PRESET_NAMES, PRESETS, parseRemedyList, REMEDIES, REMEDY_NAMES } from '../config/index.ts';
 import { LOSS_NAMES } from '../losses/index.ts';
-import { compareMarkdown, runCompare, type RunOutcome } from '../node/compare.ts';
-import { BACKEND_NAMES } from '../tensor/backend.ts';
+import { compareMarkdown, runCompare, type RunOutcome } from '../node/index.ts';
+import { BACKEND_NAMES } from '../tensor/index.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';

@@ -1,8 +1,8 @@
 import { availableParallelism, cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
-import { nodeCandidates, useNodeBackend } from '../node/backends.ts';
-import type { BackendName } from '../tensor/backend.ts';
+import { nodeCandidates, useNodeBackend } from '../node/index.ts';
+import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
 
 async function info(flags: { backend: string; json?: boolean }): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { writeOverlayPlot } from '../node/report.ts';
+import { writeOverlayPlot } from '../node/index.ts';
 import { OVERLAY_METRIC_NAMES, type OverlayMetric } from '../report/index.ts';
 import { scaleFlag } from './report.ts';
 import { exitWithError } from './errors.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PRESETS } from '../config/presets.ts';
+import { PRESETS } from '../config/index.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 
 /** Registers `saddlepoint presets`. */

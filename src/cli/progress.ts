@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { StepRecord } from '../train/records.ts';
+import type { StepRecord } from '../train/index.ts';
 
 /** Shows training progress on stderr: a live bar on a terminal, a line every 10 % otherwise. */
 export class TrainProgress {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { writeReport } from '../node/report.ts';
+import { writeReport } from '../node/index.ts';
 import { exitWithError } from './errors.ts';
 
 /** `--scale` as a positive number: PNG pixels per chart pixel. */

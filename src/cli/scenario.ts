@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.ts';
-import { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from '../node/scenarios.ts';
+import { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from '../node/index.ts';
 import { SCENARIOS, type ScenarioDefinition, type ScenarioRegistry } from '../scenarios/index.ts';
-import { BACKEND_NAMES, type BackendName } from '../tensor/backend.ts';
+import { BACKEND_NAMES, type BackendName } from '../tensor/index.ts';
 import { scaleFlag } from './report.ts';
 import { exitWithError } from './errors.ts';
 

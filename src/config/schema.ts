@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { toyDatasets, type DataConfig, type DatasetRegistry } from '../data/index.ts';
 import { lossSchema } from '../losses/index.ts';
-import { ACTIVATION_NAMES } from '../nn/activation.ts';
-import { INIT_NAMES } from '../nn/init.ts';
+import { ACTIVATION_NAMES, INIT_NAMES } from '../nn/index.ts';
 import { optimizerSchema, scheduleSchema } from '../optim/index.ts';
 import { gameSchema } from '../train/index.ts';
 import { stabilizerSchema } from '../stabilizers/index.ts';
-import { BACKEND_NAMES } from '../tensor/backend.ts';
+import { BACKEND_NAMES } from '../tensor/index.ts';
 
 const positiveInt = z.int().positive();
 const positive = z.number().positive();

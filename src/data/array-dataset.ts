@@ -1,5 +1,5 @@
 import { DataError } from '../errors.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { batchTensors, type ArrayBatch, type Dataset, type Mode } from './dataset.ts';
 
 /** What a dataset built by {@link arrayDataset} says about itself, and how it draws. */

@@ -1,4 +1,4 @@
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { arrayDataset } from './array-dataset.ts';
 import type { Dataset } from './dataset.ts';
 import { nonNegativeNumber, positiveNumber } from './validate.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 
 /** One mode of a distribution with known modes: an isotropic Gaussian bump. */
 export interface Mode {

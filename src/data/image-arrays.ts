@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataError } from '../errors.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import type { LabeledDataset, LabeledDraw } from './labeled-dataset.ts';
 
 /**

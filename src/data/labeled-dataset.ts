@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 
 /** One flat draw of a labelled dataset: `n · ∏ shape` values and `n` class ids. */
 export interface LabeledDraw {

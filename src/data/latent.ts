@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 
 /** Latent noise: its width and distribution. */
 export interface NoiseSpec {

@@ -1,5 +1,5 @@
 import { DataError } from '../errors.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { arrayDataset } from './array-dataset.ts';
 import type { Dataset, Mode } from './dataset.ts';
 import { nonNegativeNumber, positiveInteger, positiveNumber, show } from './validate.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gradientPenalty } from '../penalties/gradient-penalty.ts';
+import { gradientPenalty } from '../penalties/index.ts';
 import { nonSaturating } from './bce.ts';
 import { defineLoss } from './types.ts';
 

@@ -9,7 +9,8 @@ import { relativisticLoss } from './relativistic.ts';
 import type { Objective } from './types.ts';
 import { wassersteinLoss, wganGpLoss } from './wasserstein.ts';
 
-export { type Loss, type LossState, type Penalty, type Constraint, type Objective, type DOutput, defineLoss, plainObjective } from './types.ts';
+export type { Penalty, Constraint } from '../penalties/index.ts';
+export { type Loss, type LossState, type Objective, type DOutput, defineLoss, plainObjective } from './types.ts';
 export { minimax, nonSaturating, bceD } from './bce.ts';
 export { leastSquares } from './least-squares.ts';
 export { wasserstein } from './wasserstein.ts';

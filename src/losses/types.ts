@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
-import type { Module } from '../nn/module.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Constraint, Penalty } from '../penalties/index.ts';
 
 /**
  * What D's output means, which decides how it is reported:
@@ -32,19 +31,6 @@ export interface LossState {
   /** Values to log with each step (e.g. `k`, `convergence`). */
   values(): Record<string, number>;
   restore(values: Record<string, number>): void;
-}
-
-/** A term added to D's loss that needs D itself (gradient penalties). */
-export interface Penalty {
-  readonly name: string;
-  /** The penalty, differentiable w.r.t. D's weights. `real`/`fake` are constants here. */
-  compute(args: { D: (x: tf.Tensor) => tf.Tensor; real: tf.Tensor; fake: tf.Tensor; rng: Rng }): tf.Scalar;
-}
-
-/** A projection applied to D's weights after its step (weight clipping). */
-export interface Constraint {
-  readonly name: string;
-  apply(D: Module): void;
 }
 
 /** Everything a named loss brings to a run: the loss, its penalties, its weight constraints. */

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { gradientPenalty } from '../penalties/gradient-penalty.ts';
-import { weightClip } from '../penalties/weight-clip.ts';
+import { gradientPenalty, weightClip } from '../penalties/index.ts';
 import { defineLoss, type Loss } from './types.ts';
 
 /** The Wasserstein critic loss: D minimizes E D(G(z)) − E D(x); G minimizes −E D(G(z)). */

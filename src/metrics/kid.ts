@@ -1,5 +1,5 @@
 import { DataError } from '../errors.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { checkFeatures, checkSameCols, type FeatureMatrix } from './features.ts';
 import { positiveIntegerOption } from './points.ts';
 

@@ -1,4 +1,4 @@
-import type { Mode } from '../data/dataset.ts';
+import type { Mode } from '../data/index.ts';
 import { DataError } from '../errors.ts';
 import { klDivergence } from './divergence.ts';
 import { checkPoints, nonNegativeOption, positiveIntegerOption, type Points } from './points.ts';

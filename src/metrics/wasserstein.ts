@@ -1,5 +1,5 @@
 import { DataError } from '../errors.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { checkPoints, checkValues, positiveIntegerOption, type Points } from './points.ts';
 
 /**

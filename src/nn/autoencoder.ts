@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import type { Layer } from './module.ts';
 import { mlpLayers, type MlpOptions } from './mlp.ts';
 import { sequential } from './sequential.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 
 /** Weight initialization schemes. */
 export const INIT_NAMES = ['he', 'glorot', 'dcgan', 'pytorch'] as const;

@@ -1,4 +1,4 @@
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { activation, type ActivationName } from './activation.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';

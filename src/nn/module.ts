@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 
 /**
  * A named parameter. `name` is the path inside the network (`G/dense1/kernel`); the tfjs

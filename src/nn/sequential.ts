@@ -1,4 +1,4 @@
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import type { Layer, LayerFactory, Module } from './module.ts';
 
 /**

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { cpuCandidate, useBackend, type BackendCandidate, type BackendChoice, type BackendName } from '../tensor/backend.ts';
-import { wasmCandidate } from '../tensor/wasm.ts';
+import { cpuCandidate, useBackend, type BackendCandidate, type BackendChoice, type BackendName, wasmCandidate } from '../tensor/index.ts';
 import { registerNativeBackend } from './native/index.ts';
 
 const require = createRequire(import.meta.url);

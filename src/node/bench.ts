@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { benchSession, type BenchModel } from '../bench/models.ts';
+import { benchSession, type BenchModel } from '../bench/index.ts';
 import { disposeSession, ganStep } from '../train/index.ts';
 
 /** One row of `saddlepoint bench`. */

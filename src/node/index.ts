@@ -20,3 +20,7 @@ export { nodeDatasets, nodeRunConfigSchema, pointsFileDataset } from './datasets
 export { runCompare, planCompare, runPlanned, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';
 export { loadMnist, loadMnistDataset, loadStackedMnistDataset, readMnistFiles, mnistPaths } from './mnist.ts';
 export { loadImageFolder, type ImageFolder, type SkippedFile } from './image-folder.ts';
+export { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } from './bench.ts';
+export { findTorch, torchStepsPerSecond } from './torch-reference.ts';
+export { writeOverlayPlot, writeReport } from './report.ts';
+export { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from './scenarios.ts';

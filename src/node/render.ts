@@ -9,8 +9,7 @@ import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { fontMetrics, type FontMetrics } from '../report/text-metrics.ts';
-import { FONT } from '../report/theme.ts';
+import { fontMetrics, type FontMetrics, FONT } from '../report/index.ts';
 
 /** A text item as vega's layout measures it. */
 interface TextItem {

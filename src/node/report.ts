@@ -6,28 +6,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { CheckpointError, ConfigError, DataError } from '../errors.ts';
-import { buildObjective, lossSchema } from '../losses/index.ts';
-import type { DOutput } from '../losses/types.ts';
-import { reportHtml, type ReportFigure } from '../report/html.ts';
-import {
-  coverageChart,
-  divergenceChart,
-  dOutputChart,
-  gradNormChart,
-  histogramChart,
-  histogramStrip,
-  lossChart,
-  OVERLAY_METRICS,
-  OVERLAY_METRIC_NAMES,
-  overlayChart,
-  overlayPoints,
-  pickSnapshots,
-  scatterChart,
-  scatterStrip,
-  type OverlayMetric,
-  type OverlayRun,
-} from '../report/index.ts';
-import type { EvalRecord, SampleSnapshot, StepRecord } from '../train/records.ts';
+import { buildObjective, lossSchema, type DOutput } from '../losses/index.ts';
+import { reportHtml, type ReportFigure, coverageChart, divergenceChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
+import type { EvalRecord, SampleSnapshot, StepRecord } from '../train/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { readMetrics, readRunConfig, RUN_FILES } from './run-dir.ts';

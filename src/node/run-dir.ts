@@ -1,9 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RunConfig } from '../config/schema.ts';
+import type { RunConfig } from '../config/index.ts';
 import { CheckpointError } from '../errors.ts';
-import { MANIFEST_FILE, WEIGHTS_FILE, validateCheckpoint, type EncodedCheckpoint } from '../train/checkpoint.ts';
-import type { EvalRecord, StepRecord } from '../train/records.ts';
+import { MANIFEST_FILE, WEIGHTS_FILE, validateCheckpoint, type EncodedCheckpoint, type EvalRecord, type StepRecord } from '../train/index.ts';
 import { tempPath, writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 
 /** File names inside a run directory. */

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ReportFigure } from '../report/index.ts';
 import { resolveSettings, scenarioHtml, scenarioIndexHtml, type ScenarioDefinition, type ScenarioOutput } from '../scenarios/index.ts';
-import type { BackendChoice, BackendName } from '../tensor/backend.ts';
+import type { BackendChoice, BackendName } from '../tensor/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { useNodeBackend } from './backends.ts';
 import { renderSvg, svgToPng } from './render.ts';

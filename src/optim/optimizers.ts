@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Param } from '../nn/module.ts';
+import type { Param } from '../nn/index.ts';
 import type { Optimizer } from './types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Param } from '../nn/module.ts';
+import type { Param } from '../nn/index.ts';
 
 /**
  * A first-order optimizer over named parameters. Its slots (moments) are named after the

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Penalty } from '../losses/types.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Penalty } from './types.ts';
+import type { Rng } from '../tensor/index.ts';
 
 /**
  * Where the gradient of D is taken and what is asked of its norm:

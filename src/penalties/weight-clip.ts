@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Constraint } from '../losses/types.ts';
+import type { Constraint } from './types.ts';
 
 /**
  * Clips every parameter of D into [−c, c] after each D step: WGAN's (Arjovsky et al. 2017) crude

@@ -2,7 +2,7 @@
  * The run report as one self-contained HTML page: plots inlined as PNG data URIs, styles inline,
  * no scripts and no external URLs, so it opens offline and can be mailed as one file. Pure.
  */
-import type { EvalRecord, StepRecord } from '../train/records.ts';
+import type { EvalRecord, StepRecord } from '../train/index.ts';
 
 /** One rendered plot as the page shows it. */
 export interface ReportFigure {

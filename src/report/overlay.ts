@@ -1,6 +1,6 @@
 /** One metric of several runs on one chart, one line per run (`saddlepoint plot`). Pure. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { EvalRecord, StepRecord } from '../train/records.ts';
+import type { EvalRecord, StepRecord } from '../train/index.ts';
 import { DEFAULT_MAX_POINTS, downsample, toNumber } from './downsample.ts';
 import { topLevel, type LayerItem } from './spec-parts.ts';
 import { COLORS, SIZE, STEP_TITLE } from './theme.ts';

@@ -4,8 +4,8 @@
  * alone or as a strip over training. Pure: no Node imports.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { DOutput } from '../losses/types.ts';
-import type { SampleSnapshot } from '../train/records.ts';
+import type { DOutput } from '../losses/index.ts';
+import type { SampleSnapshot } from '../train/index.ts';
 import { round } from './downsample.ts';
 import { panelTitle, topLevel, type LayerItem, type SubSpec } from './spec-parts.ts';
 import { COLORS, SAMPLE_LABELS, SIZE, surfaceTitle } from './theme.ts';

@@ -4,8 +4,8 @@
  * Sample plots (histograms, scatters) live in `sample-specs.ts`, run overlays in `overlay.ts`.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { DOutput } from '../losses/types.ts';
-import type { EvalRecord, StepRecord } from '../train/records.ts';
+import type { DOutput } from '../losses/index.ts';
+import type { EvalRecord, StepRecord } from '../train/index.ts';
 import { DEFAULT_MAX_POINTS, round, seriesRows, toNumber } from './downsample.ts';
 import { bucketNote, curveView, fixedScale, ruleAt, stepMarker, topLevel, type LayerItem, type SubSpec } from './spec-parts.ts';
 import { COLORS, dOutputTitle, SIZE, STEP_TITLE } from './theme.ts';

@@ -1,5 +1,5 @@
 import type { Config } from 'vega-lite';
-import type { DOutput } from '../losses/types.ts';
+import type { DOutput } from '../losses/index.ts';
 
 /**
  * The report's colours. Real and generated samples keep the same two colours in every chart

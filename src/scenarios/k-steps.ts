@@ -6,8 +6,7 @@
  * 2,500 samples with the evaluator every training run uses: modes captured, high-quality share
  * and sliced W1 to the data.
  */
-import { resolveConfig } from '../config/resolve.ts';
-import type { RunConfigInput } from '../config/schema.ts';
+import { resolveConfig, type RunConfigInput } from '../config/index.ts';
 import { COLORS } from '../report/index.ts';
 import { memoryStore, runSession, sessionFromConfig } from '../run/index.ts';
 import { disposeSession, type EvalRecord, type GanSession, type SampleSnapshot } from '../train/index.ts';

@@ -8,7 +8,7 @@
 import { wasserstein1d } from '../metrics/index.ts';
 import { dense, sequential, type Module } from '../nn/index.ts';
 import { COLORS } from '../report/index.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import { linspace } from '../theory/index.ts';
 import { chart, curvePanel, METHOD_COLORS, type CurveRow } from './charts.ts';
 import { histogramPanel } from './histogram-chart.ts';

@@ -8,13 +8,12 @@
  * then the same seeds with one remedy, PacGAN packing (D judges two samples at once).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/dataset.ts';
-import { mixture1d } from '../data/index.ts';
+import { type Dataset, mixture1d } from '../data/index.ts';
 import type { LossConfig } from '../losses/index.ts';
 import { modeMetrics, wasserstein1d } from '../metrics/index.ts';
 import { activation, dense, sequential } from '../nn/index.ts';
 import { COLORS } from '../report/index.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import { gaussianDensity, linspace, simpson, uniformGrid } from '../theory/index.ts';
 import { composeD, packing } from '../stabilizers/index.ts';
 import { chart, type CurveRow, type Panel } from './charts.ts';

@@ -10,7 +10,7 @@ import { bceD } from '../losses/index.ts';
 import { disposeModule, mlp, variablesOf, type Module } from '../nn/index.ts';
 import { adam } from '../optim/index.ts';
 import { COLORS } from '../report/index.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import {
   discriminatorValueFromLogits,
   gaussianDensity,

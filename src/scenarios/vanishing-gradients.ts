@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activation, dense, sequential, type LayerFactory } from '../nn/index.ts';
 import { adam } from '../optim/index.ts';
 import { COLORS } from '../report/index.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import { sampleNoise } from '../data/index.ts';
 import { chart, curvePanel, type CurveRow } from './charts.ts';
 import { histogramPanel } from './histogram-chart.ts';

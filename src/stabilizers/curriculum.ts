@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { batchTensors, gaussianMixture, type ArrayBatch, type Dataset, type Mode } from '../data/index.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { instanceNoiseSigma } from './instance-noise.ts';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Param } from '../nn/module.ts';
+import type { Param } from '../nn/index.ts';
 import { defineStabilizer, type Stabilizer } from './types.ts';
 
 /**

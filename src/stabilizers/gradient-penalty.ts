@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gradientPenalty } from '../penalties/gradient-penalty.ts';
+import { gradientPenalty } from '../penalties/index.ts';
 import { defineStabilizer, type Stabilizer } from './types.ts';
 
 const KINDS = ['wgan-gp', 'wgan-gp-one-sided', 'dragan', 'r1', 'r2'] as const;

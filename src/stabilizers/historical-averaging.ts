@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Module, Param } from '../nn/module.ts';
+import type { Module, Param } from '../nn/index.ts';
 import { defineStabilizer, type Players, type Stabilizer } from './types.ts';
 
 /** One player's running mean of its parameters. */

@@ -27,12 +27,11 @@
  * `session.warnings`.
  */
 import { z } from 'zod';
-import type { Objective, Penalty } from '../losses/types.ts';
-import type { Module } from '../nn/module.ts';
+import type { Objective, Penalty } from '../losses/index.ts';
+import type { Module, MlpNorm } from '../nn/index.ts';
 import type { OptimizerConfig } from '../optim/index.ts';
 import type { Dataset } from '../data/index.ts';
-import type { MlpNorm } from '../nn/mlp.ts';
-import { Rng } from '../tensor/rng.ts';
+import { Rng } from '../tensor/index.ts';
 import type { NoiseSpec } from '../data/index.ts';
 import { byName, schemasOf } from '../registry.ts';
 import { curriculumStabilizer } from './curriculum.ts';

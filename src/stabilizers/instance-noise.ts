@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Rng } from '../tensor/rng.ts';
+import type { Rng } from '../tensor/index.ts';
 import { defineStabilizer, type Stabilizer } from './types.ts';
 
 /** σ after `step` completed steps: σ0·(1 − step/N), linearly down to 0 at step N and 0 after. */

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { bceD } from '../losses/bce.ts';
-import { buildObjective, LOSS_NAMES, lossSchema } from '../losses/index.ts';
-import type { Loss } from '../losses/types.ts';
+import { bceD, buildObjective, LOSS_NAMES, lossSchema, type Loss } from '../losses/index.ts';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { createParam, weightOf, type LayerFactory } from '../nn/module.ts';
+import { createParam, weightOf, type LayerFactory } from '../nn/index.ts';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 
 /**

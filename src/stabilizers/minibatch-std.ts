@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { LayerFactory } from '../nn/module.ts';
+import type { LayerFactory } from '../nn/index.ts';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 
 /** Keeps the square root's derivative finite for a batch of identical samples (Karras et al. use the same 1e-8). */

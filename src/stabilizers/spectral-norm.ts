@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { weightOf, type Param } from '../nn/module.ts';
-import type { Rng } from '../tensor/rng.ts';
+import { weightOf, type Param } from '../nn/index.ts';
+import type { Rng } from '../tensor/index.ts';
 import { defineStabilizer, type Stabilizer } from './types.ts';
 
 /** Power iterations run when the vectors are created, as PyTorch's `parametrizations.spectral_norm` does. */

@@ -1,13 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import type { Loss, Objective, Penalty } from '../losses/types.ts';
+import type { Loss, Objective, Penalty } from '../losses/index.ts';
 import type { Dataset } from '../data/index.ts';
-import type { MlpNorm, MlpOptions } from '../nn/mlp.ts';
-import type { LayerFactory, Module, Param } from '../nn/module.ts';
-import type { OptimizerConfig } from '../optim/index.ts';
-import type { Optimizer } from '../optim/types.ts';
-import type { Rng, RngState } from '../tensor/rng.ts';
+import type { MlpNorm, MlpOptions, LayerFactory, Module, Param } from '../nn/index.ts';
+import type { OptimizerConfig, Optimizer } from '../optim/index.ts';
+import type { Rng, RngState } from '../tensor/index.ts';
 import type { NoiseSpec } from '../data/index.ts';
 
 /**

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Loss } from '../losses/types.ts';
-import type { ApplyContext, Module, Param } from '../nn/module.ts';
-import type { OptimizerConfig } from '../optim/index.ts';
-import type { Optimizer } from '../optim/types.ts';
-import type { Rng } from '../tensor/rng.ts';
+import type { Loss } from '../losses/index.ts';
+import type { ApplyContext, Module, Param } from '../nn/index.ts';
+import type { OptimizerConfig, Optimizer } from '../optim/index.ts';
+import type { Rng } from '../tensor/index.ts';
 import { defineStabilizer, refuse, type Stabilizer } from './types.ts';
 
 /**

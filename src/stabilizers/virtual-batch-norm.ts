@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { withReferenceBatch } from '../nn/norm.ts';
+import { withReferenceBatch } from '../nn/index.ts';
 import { sampleNoise } from '../data/index.ts';
 import { defineStabilizer, refuse, type NormOverride, type Stabilizer, type StabilizerBuildParts, type StabilizerInfo } from './types.ts';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Module } from '../nn/module.ts';
+import type { Module } from '../nn/index.ts';
 import { defineStabilizer, type Stabilizer } from './types.ts';
 
 /** Σ‖W‖² over a module's kernels (biases and norm parameters are not penalized). */

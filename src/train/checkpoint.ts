@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.ts';
-import type { Param } from '../nn/module.ts';
-import { stabilizerKey } from '../stabilizers/index.ts';
-import type { Stabilizer, StabilizerValues } from '../stabilizers/types.ts';
-import { hashString, type RngState } from '../tensor/rng.ts';
+import type { Param } from '../nn/index.ts';
+import { stabilizerKey, type Stabilizer, type StabilizerValues } from '../stabilizers/index.ts';
+import { hashString, type RngState } from '../tensor/index.ts';
 import type { GanSession, RunRngs } from './session.ts';
 
 /** The JSON half of a checkpoint (`checkpoint.json`); the weights follow tfjs's weights manifest. */

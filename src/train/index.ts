@@ -15,15 +15,14 @@ export {
   type RunRecord,
   type SampleSnapshot,
 } from './records.ts';
+export { createSession, type SessionParts } from './create-session.ts';
 export {
-  createSession,
   disposeSession,
   runRngs,
   rngStates,
   sampleReal,
   trainingContext,
   type GanSession,
-  type SessionParts,
   type SessionTerms,
   type LossTerm,
   type DTermView,
