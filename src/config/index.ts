@@ -3,3 +3,5 @@ export { PRESETS, PRESET_NAMES, definePreset, type Preset } from './presets.ts';
 export { resolveConfig, mergeConfig, parseSetting, parseConfigText, type ConfigSources } from './resolve.ts';
 export { parseOrThrow } from './errors.ts';
 export { REMEDIES, REMEDY_NAMES, applyRemedy, parseRemedyList, remedyParts, mergeRemedyPatch, type Remedy, type RemedyName, type RemedyPatch, type RemedyRegistry } from './remedies.ts';
+export { configFingerprint, configFieldDigests, changedConfigFields, RESUMABLE_FIELDS } from './fingerprint.ts';
+export { checkSizes, estimateSizes, type SizeEstimate } from './sizes.ts';

@@ -107,7 +107,8 @@ export const runConfigSchema = z.strictObject({
   eval: z
     .strictObject({
       every: z.int().min(0).default(250),
-      samples: positiveInt.default(2500),
+      /** At least 2: MMD needs two points per side (and packing needs one whole pack, checked by checkSizes). */
+      samples: z.int().min(2, 'the evaluator needs at least 2 samples (MMD compares pairs)').default(2500),
       /** Save real/generated samples and D's surface for plots at each evaluation. */
       snapshots: z.boolean().default(true),
     })
