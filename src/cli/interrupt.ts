@@ -28,7 +28,7 @@ export function onInterrupt(message: string): Interrupt {
   let received: StopSignal | undefined;
   const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((sig) => {
     const handler = () => {
-      if (received !== undefined) process.exit(STOP_SIGNALS[sig]);
+      if (received !== undefined) return process.exit(STOP_SIGNALS[sig]);
       received = sig;
       process.stderr.write(`\n${sig === 'SIGTERM' ? 'SIGTERM: ' : ''}${message}\n`);
     };

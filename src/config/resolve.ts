@@ -22,7 +22,10 @@ export function mergeConfig(base: JsonObject, over: JsonObject, path: readonly s
     refuseUnsafeKey(key, [...path, key]);
     const prev = out[key];
     if (isObject(prev) && isObject(value) && !discriminatorChanged(prev, value)) out[key] = mergeConfig(prev, value, [...path, key]);
-    else out[key] = value;
+    else {
+      refuseUnsafeKeysIn(value, [...path, key]);
+      out[key] = value;
+    }
   }
   return out;
 }
@@ -32,6 +35,16 @@ const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'p
 
 function refuseUnsafeKey(key: string, path: readonly string[]): void {
   if (UNSAFE_KEYS.has(key)) throw new ConfigError(`invalid config:\n  ${path.join('.')}: '${key}' is not a config field (it would change JavaScript's object prototype)`);
+}
+
+function refuseUnsafeKeysIn(value: unknown, path: readonly string[]): void {
+  if (Array.isArray(value)) value.forEach((v, i) => refuseUnsafeKeysIn(v, [...path, `[${i}]`]));
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      refuseUnsafeKey(k, [...path, k]);
+      refuseUnsafeKeysIn(v, [...path, k]);
+    }
+  }
 }
 
 /** The path of the first number in `value` that is not finite (YAML's `.nan`, `.inf`, or `1e999`), if any. */
