@@ -20,7 +20,8 @@ const finiteRecord = z.record(z.string(), z.number().finite());
 const weightsSpecSchema = z.strictObject({
   name: z.string().min(1),
   shape: z.array(z.int().nonnegative()),
-  dtype: z.literal('float32', { error: 'only float32 tensors are written by this build' }),
+  // Only float32 is written; another dtype would decode to other values or sizes.
+  dtype: z.literal('float32'),
 });
 
 /** The prefix of `metrics.jsonl` that existed when the checkpoint was written (see the run directory). */
@@ -281,7 +282,7 @@ function checkFits(session: GanSession, manifest: CheckpointManifest, where: str
       throw new CheckpointError(`${MANIFEST_FILE}: state.optimizers.${player}.t: got ${scalars.t}; expected a whole number of steps ≥ 0`, where);
     }
     if ('t' in scalars && (scalars.t === 0) !== (slotNames.size === 0) && opt.name !== 'sgd') {
-      throw new CheckpointError(`${MANIFEST_FILE}: state.optimizers.${player}.t: is ${scalars.t} but the checkpoint holds ${slotNames.size === 0 ? 'no' : ''} optimizer slots${slotNames.size ? ` (${[...slotNames].join(', ')})` : ''}`, where);
+      throw new CheckpointError(`${MANIFEST_FILE}: state.optimizers.${player}.t: is ${scalars.t} but the checkpoint holds ${slotNames.size === 0 ? 'no optimizer slots' : `optimizer slots (${[...slotNames].join(', ')})`}`, where);
     }
   }
 
