@@ -43,3 +43,31 @@ export class DivergenceError extends Error {
 export class BackendError extends Error {
   override name = 'BackendError';
 }
+
+/**
+ * A file operation on a run directory failed (disk full, read-only, permissions, a folder where a
+ * file should be). `path` is the file, `operation` what was being done, `code` the OS error code;
+ * the message ends with what the user can do.
+ */
+export class RunIOError extends Error {
+  override name = 'RunIOError';
+  constructor(
+    readonly path: string,
+    readonly operation: string,
+    readonly code: string,
+    hint: string,
+  ) {
+    super(`${path}: cannot ${operation} (${code}): ${hint}`);
+  }
+}
+
+/** Another live process owns the run directory (its lock file names the pid and host). */
+export class RunLockError extends Error {
+  override name = 'RunLockError';
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}

@@ -1,19 +1,46 @@
-/** A Ctrl-C handler: the first asks the command to stop cleanly, the second quits at once (exit 130). */
+/** The signals a command stops cleanly on, with the exit code a shell expects for each (128 + number). */
+export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** A stop signal a command received. */
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/**
+ * A Ctrl-C / SIGTERM handler: the first signal asks the command to stop cleanly (save a
+ * checkpoint), a second one quits at once with 130 (SIGINT) or 143 (SIGTERM).
+ */
 export interface Interrupt {
-  /** Whether Ctrl-C was pressed once. */
+  /** Whether a stop signal arrived. */
   readonly requested: () => boolean;
-  /** Removes the handler. */
+  /** The first signal that arrived, if any. */
+  readonly signal: () => StopSignal | undefined;
+  /** The exit code for the signal that arrived (130 or 143), if any. */
+  readonly exitCode: () => number | undefined;
+  /** Removes the handlers. */
   dispose(): void;
 }
 
-/** Installs a SIGINT handler that prints `message` on the first Ctrl-C and exits 130 on the second. */
+/**
+ * Installs SIGINT and SIGTERM handlers that print `message` on the first signal and exit at once
+ * on the second. SIGTERM (what `kill`, systemd and container runtimes send) is treated like Ctrl-C
+ * so a stopped service still leaves a checkpoint.
+ */
 export function onInterrupt(message: string): Interrupt {
-  let requested = false;
-  const handler = () => {
-    if (requested) process.exit(130);
-    requested = true;
-    process.stderr.write(`\n${message}\n`);
+  let received: StopSignal | undefined;
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((sig) => {
+    const handler = () => {
+      if (received !== undefined) return process.exit(STOP_SIGNALS[sig]);
+      received = sig;
+      process.stderr.write(`\n${sig === 'SIGTERM' ? 'SIGTERM: ' : ''}${message}\n`);
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return {
+    requested: () => received !== undefined,
+    signal: () => received,
+    exitCode: () => (received === undefined ? undefined : STOP_SIGNALS[received]),
+    dispose: () => {
+      for (const [sig, handler] of handlers) process.off(sig, handler);
+    },
   };
-  process.on('SIGINT', handler);
-  return { requested: () => requested, dispose: () => process.off('SIGINT', handler) };
 }

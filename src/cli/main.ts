@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.ts';
 import { registerCompare } from './compare.ts';
 import { registerEval } from './eval.ts';
@@ -14,7 +14,11 @@ program
   .name('saddlepoint')
   .description('Train GANs, see why they fail, and fix them.')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (unknown command or flag, a missing argument) are input the user can fix: exit 2
+  // like every other refused input, not commander's default 1. Set before the commands are
+  // registered, so they inherit it.
+  .exitOverride();
 registerTrain(program);
 registerCompare(program);
 registerPresets(program);
@@ -24,4 +28,10 @@ registerPlot(program);
 registerScenario(program);
 registerBench(program);
 registerInfo(program);
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // commander has already printed its message (and the help after it).
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  throw err;
+}

@@ -4,8 +4,10 @@ import { PRESET_NAMES, parseConfigText, resolveConfig, type RunConfig } from '..
 import type { GanSession } from '../train/index.ts';
 import { ConfigError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
-import { useNodeBackend, readRunConfig, writeReport, runTraining } from '../node/index.ts';
+import { checkSizes } from '../config/index.ts';
+import { acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
 import { BACKEND_NAMES, type BackendName } from '../tensor/index.ts';
+import { intFlag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
 import { TrainProgress } from './progress.ts';
@@ -22,18 +24,12 @@ interface TrainFlags {
   name?: string;
   resume?: string;
   json?: boolean;
+  allowChangedConfig?: boolean;
   /** commander's negation of --no-report. */
   report: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function intFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new ConfigError(`invalid config:\n  ${name}: got "${value}"; expected an integer`);
-  return n;
-}
 
 function readConfigFile(path: string) {
   let text: string;
@@ -49,9 +45,9 @@ function readConfigFile(path: string) {
 export function configFromFlags(flags: TrainFlags): RunConfig {
   const flagConfig: Record<string, unknown> = {};
   if (flags.loss !== undefined) flagConfig.loss = { name: flags.loss };
-  const steps = intFlag('steps', flags.steps);
+  const steps = intFlag('--steps', flags.steps);
   if (steps !== undefined) flagConfig.steps = steps;
-  const seed = intFlag('seed', flags.seed);
+  const seed = intFlag('--seed', flags.seed);
   if (seed !== undefined) flagConfig.seed = seed;
   if (flags.backend !== undefined) flagConfig.backend = flags.backend;
   if (flags.name !== undefined) flagConfig.name = flags.name;
@@ -69,23 +65,42 @@ async function train(flags: TrainFlags): Promise<void> {
   if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed)) {
     throw new ConfigError('--resume continues a run with its stored config; only --steps and --backend may be given with it');
   }
+  if (flags.allowChangedConfig && !resuming) throw new ConfigError('--allow-changed-config only applies with --resume');
   const config = resuming ? undefined : configFromFlags(flags);
-  const requested = (flags.backend ?? (resuming ? (readRunConfig(flags.resume!).config as { backend?: string }).backend : config!.backend) ?? 'auto') as BackendName;
-  if (!BACKEND_NAMES.includes(requested)) {
-    throw new ConfigError(`invalid config:\n  backend: got "${requested}"; allowed: ${BACKEND_NAMES.join(', ')}`);
+  if (flags.backend !== undefined && !BACKEND_NAMES.includes(flags.backend as BackendName)) {
+    throw new ConfigError(`invalid config:\n  backend: got "${flags.backend}"; allowed: ${BACKEND_NAMES.join(', ')}`);
   }
+  // Resume: everything is read and verified before anything is written (validate → lock → clean → write).
+  const plan = resuming
+    ? validateResume(flags.resume!, { steps: intFlag('--steps', flags.steps), backend: flags.backend as BackendName | undefined, allowChangedConfig: flags.allowChangedConfig })
+    : undefined;
+  for (const w of plan?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  checkSizes(plan ? plan.config : config!, availableMemory());
+  const requested = (flags.backend ?? (plan ? plan.config.backend : config!.backend) ?? 'auto') as BackendName;
   const backend = await useNodeBackend(requested);
   const backendText = `${backend.name}${Object.keys(backend.details).length ? ` (${Object.entries(backend.details).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`;
   for (const s of backend.skipped) process.stderr.write(`note: backend ${s.name} skipped: ${s.reason}\n`);
 
+  let lock: RunLock | undefined;
+  const takeLock = (runDir: string) => {
+    lock = acquireRunLock(runDir);
+    if (lock.tookOver) process.stderr.write(`note: ${lock.tookOver}\n`);
+    for (const path of cleanTempFiles(runDir)) process.stderr.write(`note: removed ${path}, left by an interrupted write\n`);
+  };
+  if (plan) {
+    takeLock(plan.runDir);
+    if (plan.configChanged) writeRunConfig(plan.runDir, plan.config, { ...plan.facts, backend: backend.name, backendDetails: backend.details, saddlepoint: '0.1.0' });
+  }
   const interrupt = onInterrupt('stopping: saving a checkpoint (Ctrl-C again to quit without it)');
   let progress: TrainProgress | undefined;
   const common = {
     outRoot: flags.out,
     label: flags.preset ?? 'run',
     facts: { backend: backend.name, backendDetails: backend.details, saddlepoint: '0.1.0' },
-    until: intFlag('steps', flags.steps),
+    until: intFlag('--steps', flags.steps),
     onStart({ runDir, config: c, startStep, session }: { runDir: string; config: RunConfig; startStep: number; session: GanSession }) {
+      // A new run's directory name is claimed atomically, so locking it here (before any record) is race-free.
+      if (!lock) takeLock(runDir);
       for (const w of session.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       process.stderr.write(
         `saddlepoint train · data ${c.data.kind} · loss ${c.loss.name} · seed ${c.seed} · ${c.steps} steps · backend ${backendText}\n` +
@@ -112,10 +127,11 @@ async function train(flags: TrainFlags): Promise<void> {
       const { runDir, steps, wallSeconds, stepsPerSecond, last, status } = result;
       process.stdout.write(`${JSON.stringify({ runDir, status, steps, wallSeconds, stepsPerSecond, backend: backend.name, last })}\n`);
     }
-    if (result.status === 'stopped') process.exitCode = 130;
+    if (result.status === 'stopped') process.exitCode = interrupt.exitCode() ?? 130;
   } finally {
     progress?.stop();
     interrupt.dispose();
+    lock?.release();
   }
 }
 
@@ -134,6 +150,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'folder for run directories', 'runs')
     .option('--name <label>', 'label in the run directory name')
     .option('--resume <runDir>', 'continue a run from its newest checkpoint')
+    .option('--allow-changed-config', 'with --resume: continue although config.json, the data file or metrics.jsonl changed since the run started')
     .option('--json', 'print a JSON summary as the last line of stdout')
     .option('--no-report', 'skip writing plots/ and report.html at the end')
     .addHelpText(

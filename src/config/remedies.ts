@@ -7,7 +7,7 @@
  * with the later patch winning.
  */
 import { ConfigError } from '../errors.ts';
-import { parseOrThrow } from './errors.ts';
+import { parseOrThrow } from '../validate.ts';
 import { mergeConfig, type JsonObject } from './resolve.ts';
 import type { DatasetRegistry } from '../data/index.ts';
 import { runConfigSchema, runConfigSchemaFor, type RunConfig, type RunConfigInput } from './schema.ts';

@@ -79,7 +79,7 @@ function buildRunConfigSchema(dataSchema: z.ZodType<DataConfig, DataConfig>) {
     eval: z
       .strictObject({
         every: z.int().min(0).default(250),
-        samples: positiveInt.default(2500),
+        samples: z.int().min(2, 'the evaluator needs at least 2 samples (MMD compares pairs)').default(2500),
         /** Save real/generated samples and D's surface for plots at each evaluation. */
         snapshots: z.boolean().default(true),
       })

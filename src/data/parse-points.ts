@@ -27,6 +27,11 @@ export function parsePoints(text: string, format: PointsFormat, source: string):
 /** A decimal number as people write them; `Number()` alone would also take "", "0x1f" and "Infinity". */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Whether a finite double stays finite as float32 (points are trained on as float32 tensors). */
+function fitsFloat32(value: number): boolean {
+  return Number.isFinite(Math.fround(value));
+}
+
 function parseCell(cell: string): number | undefined {
   return NUMBER.test(cell) ? Number(cell) : undefined;
 }
@@ -61,6 +66,7 @@ function parseCsv(text: string, source: string): number[][] {
           const what = cell === '' ? 'is empty' : `is ${JSON.stringify(cell)}, not a number`;
           throw new DataError(`line ${lineNo}, column ${c + 1} ${what}`, source);
         }
+        if (!fitsFloat32(value)) throw new DataError(`line ${lineNo}, column ${c + 1} is ${cell}, beyond float32's range (±3.4e38) that training uses`, source);
         return value;
       }),
     );
@@ -123,6 +129,7 @@ function finite(value: unknown, at: string, source: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new DataError(`${at} must be a finite number, got ${show(value)}`, source);
   }
+  if (!fitsFloat32(value)) throw new DataError(`${at} is ${value}, beyond float32's range (±3.4e38) that training uses`, source);
   return value;
 }
 

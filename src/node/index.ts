@@ -1,6 +1,7 @@
 export { useNodeBackend, nodeCandidates, nativeCandidate, nodeWasmDir } from './backends.ts';
 export { loadPointsFile } from './points-file.ts';
-export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+export { writeFileAtomic, writeJsonAtomic, fsyncDir, guard, io } from './atomic.ts';
+export { availableMemory } from './memory.ts';
 export {
   createRunDir,
   writeRunConfig,
@@ -13,6 +14,19 @@ export {
   readCheckpoint,
   latestCheckpoint,
   RUN_FILES,
+  acquireRunLock,
+  cleanTempFiles,
+  validateResume,
+  dataFingerprint,
+  runFingerprints,
+  metricsStamp,
+  metricsMismatch,
+  truncateMetricsTo,
+  type RunLock,
+  type RunLockOwner,
+  type ResumePlan,
+  type ResumeOptions,
+  type RunFingerprints,
 } from './run-dir.ts';
 export { runTraining, type RunOptions, type RunResult } from './run.ts';
 export { fsRunStore } from './fs-store.ts';

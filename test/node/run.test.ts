@@ -70,7 +70,7 @@ describe('run directories', () => {
     weights[100] ^= 0xff;
     writeFileSync(join(dir, 'weights.bin'), weights);
     await expect(runTraining({ resume: run.runDir })).rejects.toThrow(CheckpointError);
-    await expect(runTraining({ resume: run.runDir })).rejects.toThrow(/checkpoints\/10: weights\.bin checksum [0-9a-f]+ does not match/);
+    await expect(runTraining({ resume: run.runDir })).rejects.toThrow(/checkpoints\/10: digest sha256:[0-9a-f]{64} does not match the manifest's sha256:[0-9a-f]{64}: checkpoint\.json or weights\.bin was changed/);
     writeFileSync(join(dir, 'weights.bin'), weights.subarray(0, 50));
     await expect(runTraining({ resume: run.runDir })).rejects.toThrow(/has 50 bytes, the manifest says \d+: the file is torn/);
     writeFileSync(join(dir, 'checkpoint.json'), '{"format": "something-else"}');

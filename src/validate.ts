@@ -1,8 +1,10 @@
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.ts';
+import { ConfigError, type ConfigIssue } from './errors.ts';
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON writes NaN and ±Infinity as null, which would hide what the user wrote.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
