@@ -345,7 +345,7 @@ export class RunIndex {
 
   /**
    * Inserts a run, or updates it: every field given replaces the stored one, fields left out
-   * keep theirs (a resumed ASHA trial keeps its first start time).
+   * keep theirs, and the first start time stays (a resumed ASHA trial keeps it).
    */
   upsertRun(run: RunInput): void {
     const row = {
@@ -370,7 +370,8 @@ export class RunIndex {
         `INSERT INTO runs (id, sweep_id, trial, dir, config, params, status, host, started_at, finished_at, steps, wall_seconds, metrics, error)
          VALUES (@id, @sweep_id, @trial, @dir, @config, @params, @status, @host, @started_at, @finished_at, @steps, @wall_seconds, @metrics, @error)
          ON CONFLICT(id) DO UPDATE SET config = excluded.config, status = excluded.status,
-           ${['sweep_id', 'trial', 'dir', 'params', 'host', 'started_at', 'finished_at', 'steps', 'wall_seconds', 'metrics', 'error'].map(keep).join(', ')}`,
+           started_at = COALESCE(runs.started_at, excluded.started_at),
+           ${['sweep_id', 'trial', 'dir', 'params', 'host', 'finished_at', 'steps', 'wall_seconds', 'metrics', 'error'].map(keep).join(', ')}`,
       )
       .run(row);
   }

@@ -138,6 +138,8 @@ export const sweepSpecSchema = z
       })
       .prefault({}),
     strategy: strategySchema.prefault({ name: 'grid' }),
+    /** Seeds the random search's draws (not the trials' own seeds). */
+    seed: z.int().min(0).max(2 ** 32 - 1).default(0),
   })
   .superRefine((s, ctx) => {
     const paths = s.space.map((d) => d.path);
