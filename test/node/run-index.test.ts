@@ -36,7 +36,7 @@ describe('run index', () => {
   });
 
   it('stores runs with config, status, host, timing and final metrics, and keeps the first start on a later upsert', () => {
-    index.upsertRun({ id: 'sw1/t1', config: config('wgan-gp', 0), status: 'running', steps: 300 });
+    index.upsertRun({ id: 'sw1/t1', config: config('wgan-gp', 0), status: 'running', steps: 300, startedAt: '2026-12-01T21:00:00.000Z' });
     const run = index.getRun('sw1/t1');
     expect(run).toMatchObject({ sweep: 'sw1', trial: 't1', status: 'running', host: 'h1', startedAt: '2026-12-01T20:00:02.000Z', steps: 300, wallSeconds: 2, metrics: { modes: 8, modesTotal: 8, w1: 0.3 }, params: { seed: 0 } });
     expect(run?.config).toEqual(config('wgan-gp', 0));
