@@ -26,6 +26,8 @@ export interface RungEnd {
   trial: Trial;
   action: AshaAction;
   ok: boolean;
+  /** The child was stopped by Ctrl-C (exit 130, checkpoint saved): the trial can be resumed, it did not fail. */
+  interrupted: boolean;
   /** The metric at the rung's step, or null. */
   value: number | null;
   /** The evaluation at the rung's step (its numeric fields). */
@@ -108,7 +110,9 @@ async function runRung(trial: Trial, action: AshaAction, dir: string, metric: Sw
   const raw = record?.[metric];
   const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
   let error: string | null = null;
+  const interrupted = child.code === 130 && child.summary?.status === 'stopped';
   if (child.spawnError) error = child.spawnError.message;
+  else if (interrupted) error = `interrupted at step ${child.summary?.steps ?? '?'} (checkpoint saved)`;
   else if (child.code !== 0) error = `exit ${child.code ?? `signal ${child.signal}`}: ${lastLine(child.stderr) ?? 'nothing on stderr'}`;
   else if (child.summary?.status !== 'done') error = child.summary ? `the run ended with status "${child.summary.status}"` : 'no JSON summary on stdout';
   else if (!record) error = `no evaluation at step ${action.steps} in ${RUN_FILES.metrics}`;
@@ -117,6 +121,7 @@ async function runRung(trial: Trial, action: AshaAction, dir: string, metric: Sw
     trial,
     action,
     ok: error === null,
+    interrupted,
     value,
     metrics: finalMetrics(record),
     wallSeconds: typeof child.summary?.wallSeconds === 'number' ? child.summary.wallSeconds : null,
@@ -189,6 +194,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     running.delete(end.trial.id);
     const total = (wall.get(end.trial.id) ?? 0) + (end.wallSeconds ?? 0);
     wall.set(end.trial.id, total);
+    if (end.interrupted) {
+      // Ctrl-C reaches the children too; a trial stopped with its checkpoint is paused, not failed.
+      // The report keeps its last completed rung (none: not run).
+      index?.finishRun(runId(end.trial), { status: 'paused', wallSeconds: total, error: end.error });
+      options.onRungEnd?.(end);
+      continue;
+    }
     lastEnd.set(end.trial.id, end);
     const report: RungReport = { trial: end.trial.id, steps: end.action.steps, value: end.ok ? end.value : null };
     const last = end.action.steps === plan.rungs[plan.rungs.length - 1];
