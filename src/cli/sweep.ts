@@ -51,6 +51,7 @@ export function readSweepSpec(path: string, sets: readonly string[] = []): { spe
 
 function endLine(end: RungEnd, metric: string): string {
   const head = `[${end.trial.id}] ${describeParams(end.trial.params)} · ${end.action.steps} steps:`;
+  if (end.interrupted) return `${head} ${end.error}; paused`;
   if (!end.ok) return `${head} FAILED after ${end.processSeconds.toFixed(1)} s: ${end.error}`;
   return `${head} ${metric} ${end.value} (${(end.wallSeconds ?? end.processSeconds).toFixed(1)} s)`;
 }
