@@ -6,7 +6,9 @@ import { registerInfo } from './info.ts';
 import { registerPlot } from './plot.ts';
 import { registerPresets } from './presets.ts';
 import { registerReport } from './report.ts';
+import { registerRuns } from './runs.ts';
 import { registerScenario } from './scenario.ts';
+import { registerSweep } from './sweep.ts';
 import { registerTrain } from './train.ts';
 
 const program = new Command();
@@ -21,6 +23,8 @@ program
   .exitOverride();
 registerTrain(program);
 registerCompare(program);
+registerSweep(program);
+registerRuns(program);
 registerPresets(program);
 registerEval(program);
 registerReport(program);

@@ -4,22 +4,18 @@
  * over seeds of each remedy's last evaluation, written as `results.json`, `results.md` and
  * `results.png`. Aggregation and the Markdown table are pure functions over run outcomes.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { applyRemedy, REMEDIES, remedyParts, type RemedyRegistry, type RunConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import { COMPARE_METRICS, COMPARE_METRIC_NAMES, compareChart, type CompareMetric, type CompareStat } from '../report/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { renderPng } from './render.ts';
 import { readMetrics, RUN_FILES } from './run-dir.ts';
+import { lastLine, runTrainChild, takeRunDir, type ChildOptions } from './train-child.ts';
 
 /** Files `compare` writes in its output folder (besides one run directory per remedy and seed). */
 export const COMPARE_FILES = { json: 'results.json', markdown: 'results.md', png: 'results.png', log: 'train.log' } as const;
-
-/** The script a child runs: the CLI itself, so a child is exactly `saddlepoint train`. */
-const BIN = fileURLToPath(new URL('../../bin/saddlepoint.js', import.meta.url));
 
 /** One run of the grid, before it runs. */
 export interface PlannedRun {
@@ -229,28 +225,6 @@ export function finalEval(dir: string): FinalEval | null {
   return { step: Number(last.step), modes: num(last.modes), modesTotal: num(last.modesTotal), highQuality: num(last.highQuality), reverseKL: num(last.reverseKL), w1: num(last.w1) };
 }
 
-function lastLine(text: string): string | null {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.at(-1) ?? null;
-}
-
-/** The `--json` summary a child prints as its last stdout line, or null when it printed none. */
-function childSummary(stdout: string): { runDir?: string; status?: string; wallSeconds?: number; backend?: string } | null {
-  const line = lastLine(stdout);
-  if (!line?.startsWith('{')) return null;
-  try {
-    return JSON.parse(line) as { runDir?: string; status?: string; wallSeconds?: number; backend?: string };
-  } catch {
-    return null;
-  }
-}
-
-/** How {@link runPlanned} starts children. */
-export interface ChildOptions {
-  /** Environment of every child (default: this process's). */
-  env?: NodeJS.ProcessEnv;
-}
-
 /**
  * Runs one planned run as `saddlepoint train` in a child process. The child trains in a staging
  * folder beside the target; its run directory is renamed to `<out>/<remedy>/seed-<s>` when it
@@ -262,25 +236,8 @@ export async function runPlanned(run: PlannedRun, options: ChildOptions = {}): P
   mkdirSync(staging, { recursive: true });
   const input = join(staging, 'input-config.json');
   writeJsonAtomic(input, run.config);
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'train', '--config', input, '--out', staging, '--no-report', '--json'], {
-    env: { ...(options.env ?? process.env), FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const { code, signal, spawnError } = await new Promise<{ code: number | null; signal: string | null; spawnError?: Error }>((done) => {
-    child.on('error', (err) => done({ code: null, signal: null, spawnError: err }));
-    child.on('close', (c, s) => done({ code: c, signal: s }));
-  });
-  const processSeconds = (performance.now() - t0) / 1000;
-  const summary = childSummary(stdout);
-  const made = readdirSync(staging).filter((name) => !name.startsWith('.') && statSync(join(staging, name)).isDirectory());
-  const runDir = summary?.runDir ?? (made.length === 1 ? join(staging, made[0]) : undefined);
-  if (runDir && existsSync(runDir)) renameSync(runDir, run.dir);
-  else {
+  const { code, signal, spawnError, stderr, summary, processSeconds } = await runTrainChild(['--config', input, '--out', staging, '--no-report', '--json'], options);
+  if (!takeRunDir(staging, summary, run.dir)) {
     mkdirSync(run.dir, { recursive: true });
     renameSync(input, join(run.dir, 'input-config.json'));
   }
@@ -405,3 +362,5 @@ export async function runCompare(options: CompareOptions): Promise<CompareSummar
   writeJsonAtomic(files.json, summary);
   return summary;
 }
+
+export type { ChildOptions } from './train-child.ts';

@@ -38,3 +38,5 @@ export { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } f
 export { findTorch, torchStepsPerSecond } from './torch-reference.ts';
 export { writeOverlayPlot, writeReport } from './report.ts';
 export { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from './scenarios.ts';
+export { runTrainChild, takeRunDir, trainSummary, TRAIN_BIN, type TrainChildResult, type TrainSummary, type ChildOptions } from './train-child.ts';
+export { openRunIndex, RunIndex, parseWhere, parseSort, indexRunDirs, findRunDirs, runFromDir, finalMetrics, RUN_INDEX_VERSION, INDEX_METRICS, type IndexedRun, type IndexedSweep, type RunInput, type RunFinish, type RunQuery, type RunStatus, type SweepStatus, type WhereClause } from './run-index.ts';

@@ -12,3 +12,4 @@ export { downsample, seriesRows, DEFAULT_MAX_POINTS, type CurvePoint, type Serie
 export { COLORS, FONT, baseConfig, dOutputTitle, surfaceTitle } from './theme.ts';
 export { reportHtml, escapeHtml, base64, type ReportPage, type ReportFigure } from './html.ts';
 export { fontMetrics, type FontMetrics } from './text-metrics.ts';
+export { sweepChart, type SweepChartParam, type SweepChartTrial, type SweepChartOptions } from './sweep-specs.ts';

@@ -1,0 +1,95 @@
+/**
+ * `saddlepoint train` as a child process, for `compare` and `sweep`: spawn it with arguments,
+ * collect its output, read the `--json` summary it prints last, and move the run directory it made
+ * in a staging folder to where the caller wants it. A crash costs one child, never the caller.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The script a child runs: the CLI itself, so a child is exactly `saddlepoint train`. */
+export const TRAIN_BIN = fileURLToPath(new URL('../../bin/saddlepoint.js', import.meta.url));
+
+/** The `--json` summary `train` prints as its last stdout line. */
+export interface TrainSummary {
+  runDir?: string;
+  status?: string;
+  steps?: number;
+  wallSeconds?: number;
+  backend?: string;
+}
+
+/** How a child ended and what it said. */
+export interface TrainChildResult {
+  /** Exit code; null when a signal ended it or it never started. */
+  code: number | null;
+  signal: string | null;
+  /** Set when the process could not be started at all. */
+  spawnError?: Error;
+  stdout: string;
+  stderr: string;
+  summary: TrainSummary | null;
+  /** Seconds from spawn to exit. */
+  processSeconds: number;
+}
+
+/** How children are started. */
+export interface ChildOptions {
+  /** Environment of every child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The last non-empty line of a text, or null. */
+export function lastLine(text: string): string | null {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? null;
+}
+
+/** The `--json` summary a child prints as its last stdout line, or null when it printed none. */
+export function trainSummary(stdout: string): TrainSummary | null {
+  const line = lastLine(stdout);
+  if (!line?.startsWith('{')) return null;
+  try {
+    return JSON.parse(line) as TrainSummary;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `saddlepoint train <args>` and waits for it; `FORCE_COLOR=0` keeps progress bars out of
+ * the captured stderr.
+ *
+ * @example
+ * const r = await runTrainChild(['--config', 'c.json', '--out', 'staging', '--no-report', '--json']);
+ * if (r.code === 0 && r.summary?.status === 'done') …
+ */
+export async function runTrainChild(args: readonly string[], options: ChildOptions = {}): Promise<TrainChildResult> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [TRAIN_BIN, 'train', ...args], {
+    env: { ...(options.env ?? process.env), FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const { code, signal, spawnError } = await new Promise<{ code: number | null; signal: string | null; spawnError?: Error }>((done) => {
+    child.on('error', (err) => done({ code: null, signal: null, spawnError: err }));
+    child.on('close', (c, s) => done({ code: c, signal: s }));
+  });
+  return { code, signal, ...(spawnError ? { spawnError } : {}), stdout, stderr, summary: trainSummary(stdout), processSeconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * Moves the run directory a child made inside `staging` (the one its summary names, else the only
+ * folder there) to `target`. Returns false when the child made none.
+ */
+export function takeRunDir(staging: string, summary: TrainSummary | null, target: string): boolean {
+  const made = existsSync(staging) ? readdirSync(staging).filter((name) => !name.startsWith('.') && statSync(join(staging, name)).isDirectory()) : [];
+  const runDir = summary?.runDir ?? (made.length === 1 ? join(staging, made[0]) : undefined);
+  if (!runDir || !existsSync(runDir)) return false;
+  renameSync(runDir, target);
+  return true;
+}
