@@ -26,7 +26,7 @@ async function evalRun(runDir: string, flags: EvalFlags): Promise<void> {
   const session = buildSession(config, { loadPointsFile });
   const { path, checkpoint } = latestCheckpoint(runDir, positiveIntFlag('--checkpoint', flags.checkpoint));
   restoreCheckpoint(session, checkpoint, path);
-  const { record } = evaluate(session, { samples: positiveIntFlag('--samples', flags.samples) ?? config.eval.samples, seed: config.seed });
+  const { record } = evaluate(session, { samples: positiveIntFlag('--samples', flags.samples) ?? config.eval.samples, seed: config.seed, health: config.eval.health });
   const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
   process.stderr.write(`${path}\n`);
   for (const [k, v] of Object.entries(record)) if (k !== 'kind') process.stderr.write(`  ${k.padEnd(12)} ${fmt(v)}\n`);

@@ -110,6 +110,8 @@ export const runConfigSchema = z.strictObject({
       samples: positiveInt.default(2500),
       /** Save real/generated samples and D's surface for plots at each evaluation. */
       snapshots: z.boolean().default(true),
+      /** Also record the health signals the doctor reads (diversity, coverage, r_t, G's sensitivity, spectra). */
+      health: z.boolean().default(true),
     })
     .prefault({}),
   /** How many most recent checkpoints to keep on disk. */

@@ -19,3 +19,15 @@ export {
 export { wasserstein1d, slicedWasserstein, randomDirections, type SlicedWassersteinOptions } from './wasserstein.ts';
 export { mmd2, medianBandwidth, type MmdOptions } from './mmd.ts';
 export { discriminatorAccuracy, criticGap, type DiscriminatorAccuracy } from './discriminator.ts';
+export {
+  diversityHealth,
+  coverage,
+  overfittingHealth,
+  singularValues,
+  periodicity,
+  DUPLICATE_FRACTION,
+  COVERAGE_K,
+  type DiversityHealth,
+  type OverfittingHealth,
+  type Periodicity,
+} from './health.ts';

@@ -93,7 +93,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
           options.onRecord?.(record);
         },
         onEval(s) {
-          const { record, snapshot } = evaluate(s, { samples: config.eval.samples, seed: config.seed });
+          const { record, snapshot } = evaluate(s, { samples: config.eval.samples, seed: config.seed, health: config.eval.health });
           if (config.eval.snapshots) writeJsonAtomic(join(runDir, RUN_FILES.samples, `${s.step}.json`), snapshot);
           metrics.write(record);
           options.onEval?.(record);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { criticGap, discriminatorAccuracy } from '../metrics/discriminator.ts';
 import { gridDivergences, histogramDivergences } from '../metrics/divergence.ts';
+import { diversityHealth, overfittingHealth } from '../metrics/health.ts';
 import { mmd2 } from '../metrics/mmd.ts';
 import { modeMetrics } from '../metrics/modes.ts';
 import { toRows, type Points } from '../metrics/points.ts';
@@ -8,6 +9,7 @@ import { slicedWasserstein, wasserstein1d } from '../metrics/wasserstein.ts';
 import type { ApplyContext } from '../nn/module.ts';
 import { packingOf } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/rng.ts';
+import { generatorSensitivity, spectralHealth } from './health.ts';
 import type { EvalRecord, SampleSnapshot } from './records.ts';
 import { sampleNoise, type GanSession } from './session.ts';
 
@@ -26,10 +28,26 @@ export interface EvalOptions {
    * (default true); false measures the G being trained.
    */
   ema?: boolean;
+  /**
+   * Also measure the health signals the doctor reads (default true): diversity and duplicates,
+   * coverage, r_t and D's train/held-out gap, G's sensitivity to z, kernel spectra. They draw from
+   * their own stream (forked from the eval seed as `health`), so turning them on or off changes no
+   * other field.
+   */
+  health?: boolean;
 }
 
 /** MMD is O(n²): it is computed on at most this many points per set. */
 const MMD_POINTS = 1000;
+
+/** Diversity and coverage are O(n²·dim): computed on the first this many generated and real samples. */
+const DIVERSITY_POINTS = 500;
+
+/** Training reals D is scored on for r_t, against as many of the held-out reals. */
+const OVERFIT_POINTS = 1000;
+
+/** Latent points G's Jacobian is taken at. */
+const SENSITIVITY_POINTS = 32;
 
 /** The weights G generates with for evaluation: a stabilizer's (EMA) where it has one, else the live ones. */
 function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['weight'] {
@@ -124,6 +142,53 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
   return { x, y, d, output };
 }
 
+/** What {@link healthFields} measures on: the evaluation's own batches and D's outputs on the held-out reals. */
+interface HealthInputs {
+  real: Points;
+  fake: Points;
+  /** D's raw outputs on `real` (one per pack). */
+  dReal: Float32Array;
+  rng: Rng;
+  weight: ApplyContext['weight'];
+}
+
+/**
+ * The health signals of one evaluation (see {@link EvalRecord}'s health fields). Training reals for
+ * r_t come from the training data (the curriculum's where there is one) through `rng`, never from
+ * the training streams; the held-out reals are the evaluation's real batch.
+ */
+function healthFields(session: GanSession, { real, fake, dReal, rng, weight }: HealthInputs): Partial<EvalRecord> {
+  const fields: Partial<EvalRecord> = {};
+  const div = diversityHealth(real, fake, DIVERSITY_POINTS);
+  Object.assign(fields, {
+    diversityPairwise: div.pairwiseRatio,
+    diversityNN: div.nnRatio,
+    duplicates: div.duplicates,
+    duplicatesReal: div.duplicatesReal,
+    coverage: div.coverage,
+    precision: div.precision,
+  });
+  const m = Math.min(OVERFIT_POINTS * packingOf(session.stabilizers), pointCount(real));
+  const trainReal = (session.trainingData ?? session.data).sampleArray(m, rng.fork('train-real'));
+  const dTrain = dOutputs(session, trainReal, real.dim);
+  const over = overfittingHealth(dTrain, dReal.subarray(0, dTrain.length));
+  if (session.objective.loss.output === 'logit') fields.rt = over.rt;
+  fields.dTrainGap = over.gap;
+  const sens = generatorSensitivity(session.G, session.noise, rng.fork('jacobian'), { samples: SENSITIVITY_POINTS, weight });
+  fields.sensitivity = sens.sensitivity;
+  if (sens.jacobianCondition !== undefined) fields.jacobianCondition = sens.jacobianCondition;
+  const spectra = { ...spectralHealth(session.D, rng.fork('spectral-d')), ...spectralHealth(session.G, rng.fork('spectral-g')) };
+  const top = (prefix: string) => Math.max(...Object.entries(spectra).filter(([name]) => name.startsWith(`${prefix}/`)).map(([, v]) => v));
+  for (const [field, module] of [['sigmaD', session.D], ['sigmaG', session.G]] as const) {
+    const sigma = top(module.name);
+    if (Number.isFinite(sigma)) fields[field] = sigma;
+  }
+  fields.spectra = spectra;
+  return fields;
+}
+
+const pointCount = (p: Points) => Math.floor(p.data.length / p.dim);
+
 /**
  * Measures the generator as it is now: mode coverage (datasets with known modes), divergences
  * and W1 against held-out real samples, MMD, and D's health on both. Uses its own fixed-seed noise
@@ -133,10 +198,11 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
  */
 export function evaluate(session: GanSession, options: EvalOptions): { record: EvalRecord; snapshot: SampleSnapshot } {
   const t0 = performance.now();
-  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60, ema = true } = options;
+  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60, ema = true, health = true } = options;
   const dim = session.data.shape.reduce((a, b) => a * b, 1);
   const root = new Rng(seed).fork('eval');
-  const fakeData = generate(session, n, root.fork('noise'), evaluationWeights(session, ema));
+  const weight = evaluationWeights(session, ema);
+  const fakeData = generate(session, n, root.fork('noise'), weight);
   const realData = session.data.sampleArray(n, root.fork('real'));
   const fake: Points = { data: fakeData, dim };
   const real: Points = { data: realData, dim };
@@ -171,6 +237,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     // For BEGAN's energies lower means "more real"; the gap keeps the sign of the raw outputs.
     record.criticGap = criticGap(dReal, dFake);
   }
+  if (health) Object.assign(record, healthFields(session, { real, fake, dReal, rng: root.fork('health'), weight }));
 
   const keep = Math.min(snapshotPoints, n);
   const snapshot: SampleSnapshot = {

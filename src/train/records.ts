@@ -59,9 +59,52 @@ export interface EvalRecord {
   dFake?: number;
   /** Mean critic value on real minus on generated (Wasserstein-type losses). */
   criticGap?: number;
+  // Health signals (`eval.health`): what the doctor reads. Diversity works without known modes.
+  /** Mean pairwise distance among generated ÷ among real samples (first 500 of each). */
+  diversityPairwise?: number;
+  /** Mean nearest-neighbour distance among generated ÷ among real samples: → 0 when many z give one output. */
+  diversityNN?: number;
+  /** Generated pairs closer than 0.1 × the real median NN distance (Arora & Zhang's birthday test), among 500. */
+  duplicates?: number;
+  /** The same count among 500 real samples: the baseline for `duplicates`. */
+  duplicatesReal?: number;
+  /** Share of real samples whose 5-NN ball holds a generated sample (Naeem et al. 2020): low when G drops regions. */
+  coverage?: number;
+  /** Share of generated samples inside some real sample's 5-NN ball (Kynkäänniemi et al. 2019): low when G's samples are off the data. */
+  precision?: number;
+  /** ADA's r_t = E[sign D(x)] on training reals (logit losses): → 1 as D memorises its training set. */
+  rt?: number;
+  /** Mean raw D output on training reals minus on held-out reals (ADA's overfitting gap). */
+  dTrainGap?: number;
+  /** Mean ‖∂G/∂z‖_F on a fixed z batch: near 0 when G ignores z. */
+  sensitivity?: number;
+  /** Median σ_max/σ_min of G's per-sample Jacobian (latents up to 16 wide), capped at 1e5. */
+  jacobianCondition?: number;
+  /** Largest top singular value among D's / G's kernels (raw weights). */
+  sigmaD?: number;
+  sigmaG?: number;
+  /** Top singular value of each kernel, by parameter name. */
+  spectra?: Record<string, number>;
   /** Wall-clock milliseconds the evaluation took. */
   ms: number;
 }
+
+/** The eval record fields `eval.health` adds: every other field is the same with it on or off. */
+export const HEALTH_FIELDS = [
+  'diversityPairwise',
+  'diversityNN',
+  'duplicates',
+  'duplicatesReal',
+  'coverage',
+  'precision',
+  'rt',
+  'dTrainGap',
+  'sensitivity',
+  'jacobianCondition',
+  'sigmaD',
+  'sigmaG',
+  'spectra',
+] as const satisfies readonly (keyof EvalRecord)[];
 
 /**
  * What the evaluator saves for plots at an evaluation step (`samples/<step>.json`): real and
