@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBench } from './bench.ts';
 import { registerCompare } from './compare.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerEval } from './eval.ts';
 import { registerInfo } from './info.ts';
 import { registerPlot } from './plot.ts';
@@ -19,6 +20,7 @@ registerTrain(program);
 registerCompare(program);
 registerPresets(program);
 registerEval(program);
+registerDoctor(program);
 registerReport(program);
 registerPlot(program);
 registerScenario(program);

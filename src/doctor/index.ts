@@ -4,6 +4,8 @@
  * finished run, a live one, or one in the browser. This file is the folder's only public door.
  */
 export { diagnose, diagnosisContext } from './diagnose.ts';
+export { toRunRecords } from './records.ts';
+export { formatFinding } from './format.ts';
 export { DETECTORS, healthyFinding, type Detector } from './detectors.ts';
 export { offerRemedies, remedySettings, DOCTOR_REMEDIES, DOCTOR_CHANGES, type DoctorRemedyName } from './remedies.ts';
 export { splitRecords, persistentOnset, episodes, rollingMedian, type RunSeries, type Episode } from './series.ts';
