@@ -16,6 +16,7 @@ import {
   G_OVERPOWER_GAP,
   GROWING_SWINGS,
   HINGE_SATURATED_GAP,
+  MINIMAX_START_D_FAKE,
   MIN_PERIOD,
   OSCILLATION_STRENGTH,
   OVERFIT_GAP,
@@ -112,27 +113,32 @@ const vanishingGradients: Detector = {
     const w = windowFor(steps.length);
     const g = rollingMedian(field(steps, 'gradNormG'), w);
     const fake = rollingMedian(field(steps, 'dFake'), w);
+    const minimax = ctx.config.loss.name === 'minimax';
     let peak = 0;
     const flags = g.map((v, i) => {
       peak = Math.max(peak, v);
-      return v <= peak / VANISHING_FACTOR && (ctx.output !== 'logit' || fake[i] <= SATURATED_D_FAKE);
+      const normFell = v <= peak / VANISHING_FACTOR && (ctx.output !== 'logit' || fake[i] <= SATURATED_D_FAKE);
+      // Minimax's G loss has derivative D(G(z)) in D's logit: at D(fake) ≤ 0.5/100 the loss itself
+      // passes G 100× less than at the start, even where steep D logits keep ‖∇G‖ up.
+      return normFell || (minimax && fake[i] <= MINIMAX_START_D_FAKE / VANISHING_FACTOR);
     });
     const onset = persistentOnset(flags);
     if (onset < 0) return [];
     const peakG = Math.max(...g.slice(0, onset + 1).filter(Number.isFinite));
     const nowG = lastWindow(field(steps, 'gradNormG'));
-    const minimax = ctx.config.loss.name === 'minimax';
+    const dFakeNow = lastWindow(field(steps, 'dFake'));
     const accuracy = num(lastEval(evals)?.dAccuracy);
-    const why = minimax
-      ? `the minimax G loss log(1 − D(G(z))) has a gradient ∝ D(G(z)), and D now rejects generated samples (D(fake) = ${fmt(lastWindow(field(steps, 'dFake')))})`
-      : `with the ${ctx.config.loss.name} loss, while D separates real from generated`;
+    const normDrop = peakG / nowG;
+    const what = minimax
+      ? `the minimax G loss log(1 − D(G(z))) passes G a gradient ∝ D(G(z)) = ${fmt(dFakeNow)}, ${fmt(MINIMAX_START_D_FAKE / dFakeNow)}× less than at D(G(z)) = 0.5 (‖∇G‖ ${fmt(peakG)} → ${fmt(nowG)})`
+      : `G's gradient fell ${fmt(normDrop)}× (‖∇G‖ ${fmt(peakG)} → ${fmt(nowG)}) with the ${ctx.config.loss.name} loss while D separates real from generated`;
     return [
       {
         pathology: 'vanishing-gradients',
         severity: 'critical',
         fromStep: steps[onset].step,
-        evidence: evidence({ gradNormGPeak: peakG, gradNormGNow: nowG, drop: peakG / nowG, dFake: lastWindow(field(steps, 'dFake')), dReal: lastWindow(field(steps, 'dReal')), dAccuracy: accuracy }),
-        explanation: `G's gradient fell ${fmt(peakG / nowG)}× (‖∇G‖ ${fmt(peakG)} → ${fmt(nowG)}): ${why}, so G barely moves`,
+        evidence: evidence({ gradNormGPeak: peakG, gradNormGNow: nowG, drop: normDrop, dFake: dFakeNow, lossFactorDrop: minimax ? MINIMAX_START_D_FAKE / dFakeNow : undefined, dReal: lastWindow(field(steps, 'dReal')), dAccuracy: accuracy }),
+        explanation: `${what}: G's loss is saturated and G barely moves`,
         remedies: offerRemedies(
           [
             ['non-saturating', 'G maximizes log D(G(z)) instead: the same fixed point, but a gradient ∝ 1 − D(G(z)) that is largest exactly when D rejects G (Goodfellow et al. 2014)'],
@@ -385,9 +391,12 @@ export function healthyFinding({ steps, evals }: RunSeries): Finding {
   const firstW1 = num(evals[0]?.w1);
   const lastW1 = num(last?.w1);
   const converging = firstW1 !== undefined && lastW1 !== undefined && evals.length > 1 ? lastW1 < firstW1 : undefined;
+  const precision = num(last?.precision);
+  // Healthy is "nothing pathological", not "done": say so when G's samples are still off the data.
+  const farFromData = precision !== undefined && precision < DROP_PRECISION;
   const parts = [
     last?.modes !== undefined ? `${last.modes} of ${last.modesTotal} modes` : '',
-    num(last?.highQuality) !== undefined ? `${fmt(last!.highQuality! * 100)} % high quality` : '',
+    num(last?.highQuality) !== undefined ? `${fmt(last!.highQuality! * 100)} % of samples high quality` : '',
     num(last?.coverage) !== undefined ? `coverage ${fmt(last!.coverage)}` : '',
     num(last?.diversityNN) !== undefined ? `NN-distance ratio ${fmt(last!.diversityNN)}` : '',
     converging !== undefined ? `W1 ${fmt(firstW1)} → ${fmt(lastW1)}${converging ? ' (converging)' : ' (not falling)'}` : '',
@@ -408,7 +417,7 @@ export function healthyFinding({ steps, evals }: RunSeries): Finding {
       dAccuracy: num(last?.dAccuracy),
       gradNormG: steps.length ? lastWindow(field(steps, 'gradNormG')) : undefined,
     }),
-    explanation: `no pathology found${parts.length ? `: ${parts.join(', ')}` : ''}`,
+    explanation: `no pathology found${parts.length ? `: ${parts.join(', ')}` : ''}${farFromData ? `; not converged yet: only ${fmt(precision! * 100)} % of generated samples lie on the data (precision)` : ''}`,
     remedies: [],
   };
 }

@@ -20,6 +20,13 @@ export const MIN_EPISODE_EVALS = 2;
  */
 export const VANISHING_FACTOR = 100;
 
+/**
+ * D(fake) of an untrained D (chance): minimax's G loss derivative in D's logit is D(G(z)), so its
+ * saturation is measured against this value (Goodfellow et al. 2014, §3: "early in learning … D can
+ * reject samples with high confidence … log(1 − D(G(z))) saturates").
+ */
+export const MINIMAX_START_D_FAKE = 0.5;
+
 /** D(fake) (a probability) at or below which D rejects generated samples outright: the saturated regime. */
 export const SATURATED_D_FAKE = 0.05;
 

@@ -20,6 +20,13 @@ describe('healthy', () => {
     expect(f.evidence.w1).toBeCloseTo(0.15, 3);
     expect(f.explanation).toContain('W1 0.3 → 0.15 (converging)');
     expect(f.remedies).toEqual([]);
+    expect(f.explanation).not.toContain('not converged');
+  });
+
+  it('a healthy but young run says its samples are still off the data', () => {
+    const f = only(diagnose(stream(steps(N), evals(N, 100, () => ({ precision: 0.01, highQuality: 0.009 }))), context()), 'healthy');
+    expect(f.explanation).toContain('0.9 % of samples high quality');
+    expect(f.explanation).toContain('not converged yet: only 1 % of generated samples lie on the data (precision)');
   });
 
   it('also for records without evaluations or health fields', () => {
@@ -50,8 +57,23 @@ describe('vanishing-gradients', () => {
   });
 
   it('borderline: a 50× drop is not vanished (D overpowering is reported instead)', () => {
-    const f = diagnose(stream(saturating(50, 0.001), evals(N, 100, (t) => (t > 100 ? { dAccuracy: 0.999 } : {}))), context({ loss: { name: 'minimax' } }));
+    const f = diagnose(stream(saturating(50, 0.001), evals(N, 100, (t) => (t > 100 ? { dAccuracy: 0.999 } : {}))), context());
     expect(pathologies(f)).toEqual(['discriminator-overpowering']);
+  });
+
+  it('minimax: D(fake) at 0.002 saturates the loss 250× even while steep D logits keep ‖∇G‖ up', () => {
+    const s = steps(N, (t) => ({ dFake: ramp(t, 100, 200, 0.48, 0.002), dReal: ramp(t, 100, 200, 0.52, 0.995) }));
+    const f = only(diagnose(s, context({ loss: { name: 'minimax' } })), 'vanishing-gradients');
+    expect(f.evidence.lossFactorDrop).toBeCloseTo(250, 0);
+    expect(f.evidence.drop).toBeLessThan(1.5);
+    expect(f.explanation).toContain('∝ D(G(z)) = 0.002, 250× less than at D(G(z)) = 0.5');
+    // The same numbers with the non-saturating loss, whose derivative is 1 − D(G(z)) ≈ 1, are D overpowering.
+    expect(pathologies(diagnose(s, context()))).toEqual(['discriminator-overpowering']);
+  });
+
+  it('borderline: minimax at D(fake) 0.008 (62× below chance) is D overpowering, not yet saturation', () => {
+    const s = steps(N, (t) => ({ dFake: ramp(t, 100, 200, 0.48, 0.008), dReal: ramp(t, 100, 200, 0.52, 0.995) }));
+    expect(pathologies(diagnose(s, context({ loss: { name: 'minimax' } })))).toEqual(['discriminator-overpowering']);
   });
 
   it('a 1000× drop of ‖∇G‖ while D is still fooled half the time is not saturation', () => {
