@@ -18,6 +18,7 @@ import {
   HINGE_SATURATED_GAP,
   MINIMAX_START_D_FAKE,
   MIN_PERIOD,
+  NONCONVERGENCE_W1_GROWTH,
   OSCILLATION_STRENGTH,
   OVERFIT_GAP,
   OVERPOWERED_ACCURACY,
@@ -333,10 +334,15 @@ const modeDropping: Detector = {
 /** Periodic or growing swings of the losses: a rotating game rather than a converging one. */
 const oscillation: Detector = {
   pathology: 'oscillation',
-  detect({ steps, diverged }, ctx) {
-    if (steps.length < 40 || diverged) return [];
+  detect({ steps, evals, diverged }, ctx) {
+    if (diverged) return [];
+    const w1 = evals.map((r) => num(r.w1));
+    const bestBefore = (i: number) => Math.min(...w1.slice(0, i).filter((v): v is number => v !== undefined));
+    const away = episodes(evals, (r, i) => i > 0 && w1[i] !== undefined && w1[i]! >= NONCONVERGENCE_W1_GROWTH * bestBefore(i)).filter((e) => e.ongoing && e.records.length >= 2);
+    const drift = away.length ? { from: away[0].first.step, best: bestBefore(evals.indexOf(away[0].first)), now: num(away[0].last.w1)! } : undefined;
+    if (steps.length < 40 && !drift) return [];
     const half = steps.slice(Math.floor(steps.length / 2));
-    const series = {
+    const series = steps.length < 40 ? {} : {
       dLoss: field(half, 'dLoss'),
       gLoss: field(half, 'gLoss'),
       dGap: half.map((s) => s.dReal - s.dFake),
@@ -348,21 +354,25 @@ const oscillation: Detector = {
     }
     const q = Math.floor(steps.length / 4);
     const swings = rollingStd(field(steps, 'gLoss'), windowFor(steps.length));
-    const growth = median(swings.slice(3 * q)) / median(swings.slice(q, 2 * q));
+    const growth = steps.length >= 40 ? median(swings.slice(3 * q)) / median(swings.slice(q, 2 * q)) : Number.NaN;
     const growing = Number.isFinite(growth) && growth >= GROWING_SWINGS;
-    if (!best && !growing) return [];
-    const stepsPerRecord = (half[half.length - 1].step - half[0].step) / Math.max(1, half.length - 1);
+    if (!best && !growing && !drift) return [];
+    const stepsPerRecord = half.length > 1 ? (half[half.length - 1].step - half[0].step) / (half.length - 1) : 1;
     const explanation = [
       best ? `${best.name} swings with a period of ${fmt(best.period * stepsPerRecord)} steps (autocorrelation ${fmt(best.strength)} at that lag)` : '',
       growing ? `G's loss swings grew ${fmt(growth)}× from the second to the last quarter of the run` : '',
+      drift ? `W1 to the data rose from its best ${fmt(drift.best)} to ${fmt(drift.now)} (${fmt(drift.now / drift.best)}×) since step ${drift.from}` : '',
     ].filter(Boolean).join('; ');
+    const fromStep = Math.min(best ? half[0].step : Infinity, growing ? steps[3 * q].step : Infinity, drift ? drift.from : Infinity);
     return [
       {
         pathology: 'oscillation',
         severity: 'warning',
-        fromStep: best ? half[0].step : steps[3 * q].step,
-        evidence: evidence({ period: best ? best.period * stepsPerRecord : undefined, strength: best?.strength, swingGrowth: Number.isFinite(growth) ? growth : undefined }),
-        explanation: `${explanation}: the players circle each other instead of converging (the rotation of simultaneous gradient play, Mescheder et al. 2017)`,
+        fromStep,
+        evidence: evidence({ period: best ? best.period * stepsPerRecord : undefined, strength: best?.strength, swingGrowth: Number.isFinite(growth) ? growth : undefined, w1Best: drift?.best, w1: drift?.now }),
+        explanation: best || growing
+          ? `${explanation}: the players circle each other instead of converging (the rotation of simultaneous gradient play, Mescheder et al. 2017)`
+          : `${explanation}: the run moves away from the data instead of converging`,
         remedies: offerRemedies(
           [
             ['lower-lr', 'smaller steps shrink the outward spiral of gradient play around the equilibrium'],

@@ -106,3 +106,11 @@ export const GROWING_SWINGS = 3;
 
 /** Gradient norms growing this many times above their early median: exploding (three orders of magnitude). */
 export const EXPLODING_FACTOR = 1000;
+
+/**
+ * W1 to the data at least this many times its best earlier value, at the last two evaluations: the
+ * run moves away from the data instead of converging. Sliced W1 on 2,500 samples varies by a few
+ * per cent between evaluations of one G, so a doubling is not noise. Calibrated on one run only
+ * (ring8 at lr 5e-3, W1 0.42 → 1.25): the labelled corpus must confirm it.
+ */
+export const NONCONVERGENCE_W1_GROWTH = 2;

@@ -218,6 +218,21 @@ describe('oscillation', () => {
   });
 });
 
+describe('non-convergence', () => {
+  const w1At = (values: number[]) => evals(N, 100, (t) => ({ w1: values[t / 100 - 1] }));
+
+  it('W1 to the data more than doubling from its best over the last evaluations: moving away, not converging', () => {
+    const f = only(diagnose(stream(steps(N), w1At([0.4, 0.5, 1.1, 1.25])), context()), 'oscillation');
+    expect(f).toMatchObject({ fromStep: 300, evidence: { w1Best: 0.4, w1: 1.25 } });
+    expect(f.explanation).toContain('W1 to the data rose from its best 0.4 to 1.25 (3.125×) since step 300');
+  });
+
+  it('borderline: 1.9× its best is not reported; nor is a doubling the run recovered from', () => {
+    expect(pathologies(diagnose(stream(steps(N), w1At([0.4, 0.5, 0.7, 0.76])), context()))).toEqual(['healthy']);
+    expect(pathologies(diagnose(stream(steps(N), w1At([0.4, 0.9, 1.0, 0.5])), context()))).toEqual(['healthy']);
+  });
+});
+
 describe('divergence', () => {
   it('a diverged record: critical at its step, lower learning rates first', () => {
     const records = [...steps(150), { kind: 'diverged' as const, step: 151, message: 'non-finite gLoss (NaN) at step 151\nlast good checkpoint: x' }];
