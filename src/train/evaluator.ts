@@ -41,13 +41,13 @@ export interface EvalOptions {
 const MMD_POINTS = 1000;
 
 /** Diversity and coverage are O(n²·dim): computed on the first this many generated and real samples. */
-const DIVERSITY_POINTS = 500;
+const DIVERSITY_POINTS = 300;
 
 /** Training reals D is scored on for r_t, against as many of the held-out reals. */
-const OVERFIT_POINTS = 1000;
+const OVERFIT_POINTS = 500;
 
 /** Latent points G's Jacobian is taken at. */
-const SENSITIVITY_POINTS = 32;
+const SENSITIVITY_POINTS = 16;
 
 /** The weights G generates with for evaluation: a stabilizer's (EMA) where it has one, else the live ones. */
 function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['weight'] {

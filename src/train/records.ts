@@ -60,13 +60,13 @@ export interface EvalRecord {
   /** Mean critic value on real minus on generated (Wasserstein-type losses). */
   criticGap?: number;
   // Health signals (`eval.health`): what the doctor reads. Diversity works without known modes.
-  /** Mean pairwise distance among generated ÷ among real samples (first 500 of each). */
+  /** Mean pairwise distance among generated ÷ among real samples (first 300 of each). */
   diversityPairwise?: number;
   /** Mean nearest-neighbour distance among generated ÷ among real samples: → 0 when many z give one output. */
   diversityNN?: number;
-  /** Generated pairs closer than 0.1 × the real median NN distance (Arora & Zhang's birthday test), among 500. */
+  /** Generated pairs closer than 0.1 × the real median NN distance (Arora & Zhang's birthday test), among 300. */
   duplicates?: number;
-  /** The same count among 500 real samples: the baseline for `duplicates`. */
+  /** The same count among 300 real samples: the baseline for `duplicates`. */
   duplicatesReal?: number;
   /** Share of real samples whose 5-NN ball holds a generated sample (Naeem et al. 2020): low when G drops regions. */
   coverage?: number;
