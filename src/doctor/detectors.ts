@@ -2,7 +2,7 @@
  * One detector per pathology: each reads the run's series (never tensors) and returns the findings
  * it can back with numbers. Every comparison goes through a named constant in `thresholds.ts`.
  */
-import { periodicity } from '../metrics/health.ts';
+import { periodicity } from '../metrics/index.ts';
 import type { EvalRecord, StepRecord } from '../train/records.ts';
 import { offerRemedies } from './remedies.ts';
 import { episodes, median, num, persistentOnset, rollingMedian, rollingStd, windowFor, type Episode, type RunSeries } from './series.ts';

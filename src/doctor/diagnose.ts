@@ -1,4 +1,4 @@
-import type { RunConfig } from '../config/schema.ts';
+import type { RunConfig } from '../config/index.ts';
 import { buildObjective } from '../losses/index.ts';
 import { DETECTORS, healthyFinding } from './detectors.ts';
 import { splitRecords } from './series.ts';

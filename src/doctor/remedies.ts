@@ -5,9 +5,7 @@
  * schema before it is offered, so a remedy that does not apply to this run (already present, a
  * no-op, refused by the schema) is never shown.
  */
-import { parseOrThrow } from '../config/errors.ts';
-import { REMEDIES, mergeRemedyPatch, type Remedy, type RemedyPatch } from '../config/remedies.ts';
-import { runConfigSchema, type RunConfig } from '../config/schema.ts';
+import { REMEDIES, mergeRemedyPatch, parseOrThrow, runConfigSchema, type Remedy, type RemedyPatch, type RunConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import type { DiagnosisContext, RemedyOffer } from './types.ts';
 

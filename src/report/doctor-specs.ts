@@ -4,7 +4,7 @@
  * to its last. Built from records and findings only, like every other chart.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { Finding, Severity } from '../doctor/types.ts';
+import type { Finding, Severity } from '../doctor/index.ts';
 import type { StepRecord } from '../train/records.ts';
 import { DEFAULT_MAX_POINTS, seriesRows } from './downsample.ts';
 import { bucketNote, curveView, fixedScale, topLevel, type LayerItem } from './spec-parts.ts';

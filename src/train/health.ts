@@ -6,7 +6,7 @@
  * arithmetic (singular values of small matrices) lives in `src/metrics/health.ts`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { singularValues } from '../metrics/health.ts';
+import { singularValues } from '../metrics/index.ts';
 import type { ApplyContext, Module } from '../nn/module.ts';
 import { spectralNormEstimate } from '../stabilizers/index.ts';
 import type { Rng } from '../tensor/rng.ts';
