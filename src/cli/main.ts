@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.ts';
 import { registerCompare } from './compare.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerEval } from './eval.ts';
 import { registerInfo } from './info.ts';
 import { registerPlot } from './plot.ts';
@@ -27,6 +28,7 @@ registerSweep(program);
 registerRuns(program);
 registerPresets(program);
 registerEval(program);
+registerDoctor(program);
 registerReport(program);
 registerPlot(program);
 registerScenario(program);

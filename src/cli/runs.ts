@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, DataError } from '../errors.ts';
-import { indexRunDirs, openRunIndex, type IndexedRun, type RunIndex } from '../node/run-index.ts';
+import { indexRunDirs, openRunIndex, type IndexedRun, type RunIndex } from '../node/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
 import { DEFAULT_INDEX } from './sweep.ts';

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from '../tensor/digest.ts';
+import { canonicalJson, sha256Hex } from '../tensor/index.ts';
 import type { RunConfig } from './schema.ts';
 
 /** Fields a resumed run may change without changing the experiment: how long it runs and where. */

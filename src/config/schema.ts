@@ -82,6 +82,8 @@ function buildRunConfigSchema(dataSchema: z.ZodType<DataConfig, DataConfig>) {
         samples: z.int().min(2, 'the evaluator needs at least 2 samples (MMD compares pairs)').default(2500),
         /** Save real/generated samples and D's surface for plots at each evaluation. */
         snapshots: z.boolean().default(true),
+        /** Also record the health signals the doctor reads (diversity, coverage, r_t, G's sensitivity, spectra). */
+        health: z.boolean().default(true),
       })
       .prefault({}),
     /** How many most recent checkpoints to keep on disk. */

@@ -34,3 +34,15 @@ export {
 } from './manifold.ts';
 export { inceptionScore, type InceptionScore } from './inception-score.ts';
 export { stackedMnistModes, type StackedModes } from './stacked-modes.ts';
+export {
+  diversityHealth,
+  coverage,
+  overfittingHealth,
+  singularValues,
+  periodicity,
+  DUPLICATE_FRACTION,
+  COVERAGE_K,
+  type DiversityHealth,
+  type OverfittingHealth,
+  type Periodicity,
+} from './health.ts';

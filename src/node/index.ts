@@ -40,3 +40,6 @@ export { writeOverlayPlot, writeReport } from './report.ts';
 export { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from './scenarios.ts';
 export { runTrainChild, takeRunDir, trainSummary, TRAIN_BIN, type TrainChildResult, type TrainSummary, type ChildOptions } from './train-child.ts';
 export { openRunIndex, RunIndex, parseWhere, parseSort, indexRunDirs, findRunDirs, runFromDir, finalMetrics, RUN_INDEX_VERSION, INDEX_METRICS, type IndexedRun, type IndexedSweep, type RunInput, type RunFinish, type RunQuery, type RunStatus, type SweepStatus, type WhereClause } from './run-index.ts';
+export { renderSvg, svgToPng } from './render.ts';
+export { REPORT_FILES } from './report.ts';
+export { defaultSweepId, planSweep, runSweep, SWEEP_FILES, type RungEnd } from './sweep.ts';

@@ -1,22 +1,11 @@
 import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseOrThrow } from '../validate.ts';
-import { changedConfigFields, configFieldDigests, configFingerprint } from '../config/fingerprint.ts';
-import type { RunConfig } from '../config/index.ts';
+import { changedConfigFields, configFieldDigests, configFingerprint, type RunConfig } from '../config/index.ts';
 import { nodeRunConfigSchema } from './datasets.ts';
 import { CheckpointError, ConfigError, RunLockError } from '../errors.ts';
-import { sha256Hex } from '../tensor/digest.ts';
-import {
-  MANIFEST_FILE,
-  WEIGHTS_FILE,
-  checkpointWarnings,
-  stampMetrics,
-  validateCheckpoint,
-  type CheckpointManifest,
-  type EncodedCheckpoint,
-  type MetricsStamp,
-} from '../train/checkpoint.ts';
-import type { EvalRecord, StepRecord } from '../train/records.ts';
+import { sha256Hex } from '../tensor/index.ts';
+import { MANIFEST_FILE, WEIGHTS_FILE, checkpointWarnings, stampMetrics, validateCheckpoint, type CheckpointManifest, type EncodedCheckpoint, type MetricsStamp, type EvalRecord, type StepRecord } from '../train/index.ts';
 import { errorCode, fsyncDir, guard, io, isTempName, tempPath, writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 
 /** File names inside a run directory. */

@@ -6,6 +6,7 @@
  */
 export { lossChart, gradNormChart, dOutputChart, coverageChart, divergenceChart, type CurveOptions } from './specs.ts';
 export { histogramChart, histogramStrip, scatterChart, scatterStrip, pickSnapshots, HISTOGRAM_BINS, MAX_SCATTER_POINTS, MAX_SURFACE_CELLS } from './sample-specs.ts';
+export { diagnosisTimeline, SEVERITY_COLORS } from './doctor-specs.ts';
 export { compareChart, COMPARE_METRICS, COMPARE_METRIC_NAMES, type CompareMetric, type CompareStat, type CompareChartRow, type CompareChartOptions } from './compare-specs.ts';
 export { overlayChart, overlayPoints, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, type OverlayMetric, type OverlayRun } from './overlay.ts';
 export { downsample, seriesRows, DEFAULT_MAX_POINTS, type CurvePoint, type SeriesRow, type DownsampleOptions } from './downsample.ts';

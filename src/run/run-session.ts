@@ -28,7 +28,7 @@ export interface RunPlan {
    * `seed`; `snapshots` saves them for plots, with `snapshotPoints` points and D's surface at
    * `surfaceResolution` (the evaluator's defaults when absent).
    */
-  eval: { every: number; samples: number; seed: number; snapshots: boolean; snapshotPoints?: number; surfaceResolution?: number };
+  eval: { every: number; samples: number; seed: number; snapshots: boolean; health?: boolean; snapshotPoints?: number; surfaceResolution?: number };
   /** Yield to the event loop at least this often (ms), so signals and UIs are served (default 100). */
   yieldEveryMs?: number;
 }
@@ -39,7 +39,7 @@ export function runPlan(config: RunConfig, until = config.steps): RunPlan {
     until,
     checkpointEvery: config.checkpointEvery,
     keepCheckpoints: config.keepCheckpoints,
-    eval: { every: config.eval.every, samples: config.eval.samples, seed: config.seed, snapshots: config.eval.snapshots },
+    eval: { every: config.eval.every, samples: config.eval.samples, seed: config.seed, snapshots: config.eval.snapshots, health: config.eval.health },
   };
 }
 
@@ -83,8 +83,8 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
   const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000 });
   const evaluateNow = async () => {
     if (evalEvery > 0 && lastEval !== session.step) {
-      const { samples, seed, snapshotPoints, surfaceResolution } = plan.eval;
-      const { record, snapshot } = evaluate(session, { samples, seed, snapshotPoints, surfaceResolution });
+      const { samples, seed, health, snapshotPoints, surfaceResolution } = plan.eval;
+      const { record, snapshot } = evaluate(session, { samples, seed, health, snapshotPoints, surfaceResolution });
       if (plan.eval.snapshots) await store.writeSnapshot(snapshot);
       await store.append(record);
       sinks.onEval?.(record, snapshot);
@@ -201,6 +201,6 @@ export async function resumeRun(store: RunStore, context: RunContext & { until?:
 /** Recomputes the metrics of a stored run at one of its checkpoints (the newest unless `step`), on `samples` points (default: the run's). */
 export async function evaluateStored(store: RunStore, options: { datasets?: DatasetRegistry; step?: number; samples?: number } = {}): Promise<{ location: string; record: EvalRecord; snapshot: SampleSnapshot }> {
   const { config, session, location } = await restoreRun(store, options);
-  const { record, snapshot } = evaluate(session, { samples: options.samples ?? config.eval.samples, seed: config.seed });
+  const { record, snapshot } = evaluate(session, { samples: options.samples ?? config.eval.samples, seed: config.seed, health: config.eval.health });
   return { location, record, snapshot };
 }

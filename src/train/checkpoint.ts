@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../errors.ts';
-import type { Param } from '../nn/module.ts';
-import { stabilizerKey } from '../stabilizers/index.ts';
-import type { Stabilizer, StabilizerValues } from '../stabilizers/types.ts';
+import type { Param } from '../nn/index.ts';
+import { stabilizerKey, type Stabilizer, type StabilizerValues } from '../stabilizers/index.ts';
 import { z } from 'zod';
 import { parseOrThrow } from '../validate.ts';
 import { ConfigError } from '../errors.ts';
-import { Sha256, canonicalJson, utf8 } from '../tensor/digest.ts';
-import { hashString } from '../tensor/rng.ts';
+import { Sha256, canonicalJson, utf8, hashString } from '../tensor/index.ts';
 import type { GanSession } from './session.ts';
 
 /** A random stream's state: four xoshiro128 words (not all zero, or the stream is stuck at 0) and the cached normal. */

@@ -4,6 +4,8 @@ import { criticGap, discriminatorAccuracy, gridDivergences, histogramDivergences
 import type { ApplyContext } from '../nn/index.ts';
 import { packingOf } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/index.ts';
+import { diversityHealth, overfittingHealth } from '../metrics/index.ts';
+import { generatorSensitivity, spectralHealth } from './health.ts';
 import type { EvalRecord, SampleSnapshot } from './records.ts';
 import type { GanSession } from './session.ts';
 
@@ -22,10 +24,26 @@ export interface EvalOptions {
    * (default true); false measures the G being trained.
    */
   ema?: boolean;
+  /**
+   * Also measure the health signals the doctor reads (default true): diversity and duplicates,
+   * coverage, r_t and D's train/held-out gap, G's sensitivity to z, kernel spectra. They draw from
+   * their own stream (forked from the eval seed as `health`), so turning them on or off changes no
+   * other field.
+   */
+  health?: boolean;
 }
 
 /** MMD is O(n²): it is computed on at most this many points per set. */
 const MMD_POINTS = 1000;
+
+/** Diversity and coverage are O(n²·dim): computed on the first this many generated and real samples. */
+const DIVERSITY_POINTS = 300;
+
+/** Training reals D is scored on for r_t, against as many of the held-out reals. */
+const OVERFIT_POINTS = 500;
+
+/** Latent points G's Jacobian is taken at. */
+const SENSITIVITY_POINTS = 16;
 
 /** The weights G generates with for evaluation: a stabilizer's (EMA) where it has one, else the live ones. */
 function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['weight'] {
@@ -120,6 +138,53 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
   return { x, y, d, output };
 }
 
+/** What {@link healthFields} measures on: the evaluation's own batches and D's outputs on the held-out reals. */
+interface HealthInputs {
+  real: Points;
+  fake: Points;
+  /** D's raw outputs on `real` (one per pack). */
+  dReal: Float32Array;
+  rng: Rng;
+  weight: ApplyContext['weight'];
+}
+
+/**
+ * The health signals of one evaluation (see {@link EvalRecord}'s health fields). Training reals for
+ * r_t come from the training data (the curriculum's where there is one) through `rng`, never from
+ * the training streams; the held-out reals are the evaluation's real batch.
+ */
+function healthFields(session: GanSession, { real, fake, dReal, rng, weight }: HealthInputs): Partial<EvalRecord> {
+  const fields: Partial<EvalRecord> = {};
+  const div = diversityHealth(real, fake, DIVERSITY_POINTS);
+  Object.assign(fields, {
+    diversityPairwise: div.pairwiseRatio,
+    diversityNN: div.nnRatio,
+    duplicates: div.duplicates,
+    duplicatesReal: div.duplicatesReal,
+    coverage: div.coverage,
+    precision: div.precision,
+  });
+  const m = Math.min(OVERFIT_POINTS * packingOf(session.stabilizers), pointCount(real));
+  const trainReal = session.trainingData.sampleArray(m, rng.fork('train-real')).x;
+  const dTrain = dOutputs(session, trainReal, real.dim);
+  const over = overfittingHealth(dTrain, dReal.subarray(0, dTrain.length));
+  if (session.objective.loss.output === 'logit') fields.rt = over.rt;
+  fields.dTrainGap = over.gap;
+  const sens = generatorSensitivity(session.G, session.noise, rng.fork('jacobian'), { samples: SENSITIVITY_POINTS, weight });
+  fields.sensitivity = sens.sensitivity;
+  if (sens.jacobianCondition !== undefined) fields.jacobianCondition = sens.jacobianCondition;
+  const spectra = { ...spectralHealth(session.D, rng.fork('spectral-d')), ...spectralHealth(session.G, rng.fork('spectral-g')) };
+  const top = (prefix: string) => Math.max(...Object.entries(spectra).filter(([name]) => name.startsWith(`${prefix}/`)).map(([, v]) => v));
+  for (const [field, module] of [['sigmaD', session.D], ['sigmaG', session.G]] as const) {
+    const sigma = top(module.name);
+    if (Number.isFinite(sigma)) fields[field] = sigma;
+  }
+  fields.spectra = spectra;
+  return fields;
+}
+
+const pointCount = (p: Points) => Math.floor(p.data.length / p.dim);
+
 /**
  * Measures the generator as it is now: mode coverage (datasets with known modes), divergences
  * and W1 against held-out real samples, MMD, and D's health on both. Uses its own fixed-seed noise
@@ -129,10 +194,11 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
  */
 export function evaluate(session: GanSession, options: EvalOptions): { record: EvalRecord; snapshot: SampleSnapshot } {
   const t0 = performance.now();
-  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60, ema = true } = options;
+  const { samples: n, seed, snapshotPoints = 1000, surfaceResolution = 60, ema = true, health = true } = options;
   const dim = sampleSize(session.data);
   const root = new Rng(seed).fork('eval');
-  const fakeData = generate(session, n, root.fork('noise'), evaluationWeights(session, ema));
+  const weight = evaluationWeights(session, ema);
+  const fakeData = generate(session, n, root.fork('noise'), weight);
   const realData = session.data.sampleArray(n, root.fork('real')).x;
   const fake: Points = { data: fakeData, dim };
   const real: Points = { data: realData, dim };
@@ -167,6 +233,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     // For BEGAN's energies lower means "more real"; the gap keeps the sign of the raw outputs.
     record.criticGap = criticGap(dReal, dFake);
   }
+  if (health) Object.assign(record, healthFields(session, { real, fake, dReal, rng: root.fork('health'), weight }));
 
   const keep = Math.min(snapshotPoints, n);
   const snapshot: SampleSnapshot = {

@@ -9,6 +9,7 @@ export {
   divergedRecordSchema,
   runRecordSchema,
   FINITE_FIELDS,
+  HEALTH_FIELDS,
   type StepRecord,
   type EvalRecord,
   type DivergedRecord,
@@ -84,3 +85,4 @@ export {
   type EncodedCheckpoint,
 } from './checkpoint.ts';
 export { evaluate, type EvalOptions } from './evaluator.ts';
+export { generatorSensitivity, spectralHealth, FULL_JACOBIAN_MAX_DIM, JACOBIAN_PROBES, JACOBIAN_STEP, MAX_CONDITION, SPECTRAL_ITERATIONS, type SensitivityHealth, type SensitivityOptions } from './health.ts';

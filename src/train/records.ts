@@ -73,12 +73,55 @@ export const evalRecordSchema = z.object({
   dFake: measure,
   /** Mean critic value on real minus on generated (Wasserstein-type losses). */
   criticGap: measure,
+  // Health signals (`eval.health`): what the doctor reads. Diversity works without known modes.
+  /** Mean pairwise distance among generated ÷ among real samples (first 300 of each). */
+  diversityPairwise: measure,
+  /** Mean nearest-neighbour distance among generated ÷ among real samples: → 0 when many z give one output. */
+  diversityNN: measure,
+  /** Generated pairs closer than 0.1 × the real median NN distance (Arora & Zhang's birthday test), among 300. */
+  duplicates: measure,
+  /** The same count among 300 real samples: the baseline for `duplicates`. */
+  duplicatesReal: measure,
+  /** Share of real samples whose 5-NN ball holds a generated sample (Naeem et al. 2020): low when G drops regions. */
+  coverage: measure,
+  /** Share of generated samples inside some real sample's 5-NN ball (Kynkäänniemi et al. 2019): low when G's samples are off the data. */
+  precision: measure,
+  /** ADA's r_t = E[sign D(x)] on training reals (logit losses): → 1 as D memorises its training set. */
+  rt: measure,
+  /** Mean raw D output on training reals minus on held-out reals (ADA's overfitting gap). */
+  dTrainGap: measure,
+  /** Mean ‖∂G/∂z‖_F on a fixed z batch: near 0 when G ignores z. */
+  sensitivity: measure,
+  /** Median σ_max/σ_min of G's per-sample Jacobian (latents up to 16 wide), capped at 1e5. */
+  jacobianCondition: measure,
+  /** Largest top singular value among D's / G's kernels (raw weights). */
+  sigmaD: measure,
+  sigmaG: measure,
+  /** Top singular value of each kernel, by parameter name. */
+  spectra: numbers.optional(),
   /** Wall-clock milliseconds the evaluation took. */
   ms: z.number(),
 });
 
 /** Measured quality at one step: one `{"kind":"eval"}` line of `metrics.jsonl`. */
 export type EvalRecord = z.infer<typeof evalRecordSchema>;
+
+/** The eval record fields `eval.health` adds: every other field is the same with it on or off. */
+export const HEALTH_FIELDS = [
+  'diversityPairwise',
+  'diversityNN',
+  'duplicates',
+  'duplicatesReal',
+  'coverage',
+  'precision',
+  'rt',
+  'dTrainGap',
+  'sensitivity',
+  'jacobianCondition',
+  'sigmaD',
+  'sigmaG',
+  'spectra',
+] as const satisfies readonly (keyof EvalRecord)[];
 
 /** Training produced NaN or Inf at `step`; the update was refused and the last good checkpoint kept. */
 export const divergedRecordSchema = z.object({

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.ts';
 import { readMetrics, runTraining } from '../../src/node/index.ts';
+import { HEALTH_FIELDS } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));
@@ -20,7 +21,12 @@ const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, n
 const tmp = () => mkdtempSync(join(tmpdir(), 'saddlepoint-golden-'));
 /** Runs the CLI without blocking the test worker (vitest's RPC needs its event loop). */
 const cli = (args: string[]) => promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-const withoutTiming = (records: Record<string, unknown>[]) => records.map(({ ms: _ms, ...rest }) => rest);
+/**
+ * Timing left out, and the health signals added after the fixtures were written (issue 15): they
+ * come from their own stream, so every field the fixtures hold must still match exactly.
+ */
+const withoutTiming = (records: Record<string, unknown>[]) =>
+  records.map(({ ms: _ms, ...rest }) => Object.fromEntries(Object.entries(rest).filter(([k]) => !(HEALTH_FIELDS as readonly string[]).includes(k))));
 
 /**
  * The records without what the redesign added — each named loss term's value (`dTerms`,

@@ -1,7 +1,7 @@
 import { sessionFromConfig } from '../../src/run/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/train/evaluator.ts';
-import { ganStep, rngStates } from '../../src/train/index.ts';
+import { ganStep, HEALTH_FIELDS, rngStates } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 
@@ -47,5 +47,33 @@ describe('evaluator', () => {
     expect(Number.isFinite(record.criticGap)).toBe(true);
     expect(snapshot.surface!.y).toBeUndefined();
     expect(snapshot.surface!.d).toHaveLength(40);
+  });
+
+  it('adds the health signals without changing any other field, and leaves them out when asked', () => {
+    const s = sessionFromConfig(tinyConfig({ data: { kind: 'ring8' } }));
+    for (let i = 0; i < 3; i++) ganStep(s);
+    const { ms: _a, ...on } = evaluate(s, { samples: 500, seed: 3, surfaceResolution: 4 }).record;
+    const { ms: _b, ...off } = evaluate(s, { samples: 500, seed: 3, surfaceResolution: 4, health: false }).record;
+    const stripped = Object.fromEntries(Object.entries(on).filter(([k]) => !(HEALTH_FIELDS as readonly string[]).includes(k)));
+    expect(stripped).toEqual(off);
+    for (const k of HEALTH_FIELDS) expect(off).not.toHaveProperty(k);
+    // An untrained G makes a diffuse blob inside the ring: a smaller spread than the ring's, but NN
+    // distances far above those within ring8's tight modes (std 0.02), and almost nothing on the data.
+    expect(on.diversityPairwise!).toBeGreaterThan(0.1);
+    expect(on.diversityPairwise!).toBeLessThan(1);
+    expect(on.diversityNN!).toBeGreaterThan(3);
+    expect(on.diversityNN!).toBeLessThan(100);
+    for (const k of ['coverage', 'precision'] as const) {
+      expect(on[k]!).toBeGreaterThanOrEqual(0);
+      expect(on[k]!).toBeLessThan(0.1);
+    }
+    expect(on.rt!).toBeGreaterThanOrEqual(-1);
+    expect(on.rt!).toBeLessThanOrEqual(1);
+    expect(Math.abs(on.dTrainGap!)).toBeLessThan(0.5);
+    expect(on.sensitivity!).toBeGreaterThan(0);
+    expect(on.jacobianCondition!).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(on.spectra!).sort()).toEqual(['D/dense0/kernel', 'D/dense1/kernel', 'D/dense2/kernel', 'G/dense0/kernel', 'G/dense1/kernel', 'G/dense2/kernel']);
+    expect(on.sigmaD).toBe(Math.max(on.spectra!['D/dense0/kernel'], on.spectra!['D/dense1/kernel'], on.spectra!['D/dense2/kernel']));
+    expect(Number.isInteger(on.duplicates)).toBe(true);
   });
 });
