@@ -20,7 +20,7 @@ const stepCount = async () => Number(await text('readout-step'));
 const chartPoints = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
 const heatmapPixels = () => page.getByTestId('heatmap').evaluate((c: HTMLCanvasElement) => c.toDataURL());
 const chartPixels = (id: string) => page.getByTestId(id).locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
-const shot = (name: string, id?: string) => (id ? page.getByTestId(id) : page).screenshot({ path: join(ARTIFACTS, name) });
+const shot = (name: string, id?: string) => (id ? page.getByTestId(id).screenshot({ path: join(ARTIFACTS, name) }) : page.screenshot({ path: join(ARTIFACTS, name), fullPage: true }));
 
 /** Frames per second of the page over `ms`, timed with requestAnimationFrame. */
 function frameRate(ms: number): Promise<number> {
@@ -40,7 +40,8 @@ function frameRate(ms: number): Promise<number> {
   );
 }
 
-describe('the lab in chromium', () => {
+// Budgets are for a shared 2-core machine under load; idle, the whole file takes about 40 s.
+describe('the lab in chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,8 +50,8 @@ describe('the lab in chromium', () => {
     page = await browser.context.newPage();
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${lab.url}?backend=wasm&autoplay=0&evalEvery=25`);
-    await page.getByTestId('readout-eval-step').filter({ hasText: '0' }).waitFor({ timeout: 20_000 });
+    await page.goto(`${lab.url}?backend=wasm&autoplay=0&evalEvery=50`);
+    await page.getByTestId('readout-eval-step').filter({ hasText: /^0$/ }).waitFor({ timeout: 40_000 });
   }, 60_000);
 
   afterAll(async () => {
@@ -65,7 +66,7 @@ describe('the lab in chromium', () => {
     const lossBefore = await chartPixels('chart-loss');
     expect(await chartPoints('chart-loss')).toBe(0);
     await page.getByTestId('play').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-step]')?.textContent) >= 200, null, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-step]')?.textContent) >= 200, null, { timeout: 90_000 });
     const fps = await frameRate(1500);
     await page.getByTestId('play').click();
     await page.getByTestId('play').filter({ hasText: 'play' }).waitFor();
@@ -74,8 +75,8 @@ describe('the lab in chromium', () => {
     // Every step's record reached the page, none twice.
     expect(await chartPoints('chart-loss')).toBe(steps);
     expect(await chartPoints('chart-grad')).toBe(steps);
-    // Evaluations at 0, 25, …: one per 25 steps.
-    expect(await chartPoints('chart-modes')).toBe(1 + Math.floor(steps / 25));
+    // Evaluations at 0, 50, …: one per 50 steps.
+    expect(await chartPoints('chart-modes')).toBe(1 + Math.floor(steps / 50));
     expect(await heatmapPixels()).not.toBe(heatmapBefore);
     expect(await chartPixels('chart-loss')).not.toBe(lossBefore);
     expect(await text('readout-modes')).toMatch(/^[0-8] \/ 8$/);
@@ -85,28 +86,31 @@ describe('the lab in chromium', () => {
     await page.locator('section.right').screenshot({ path: join(ARTIFACTS, 'charts.png') });
     // One step while paused moves the counter by exactly one.
     await page.getByTestId('step').click();
-    await page.getByTestId('readout-step').filter({ hasText: String(steps + 1) }).waitFor({ timeout: 5_000 });
+    await page.getByTestId('readout-step').filter({ hasText: String(steps + 1) }).waitFor({ timeout: 15_000 });
   });
 
   it('changes the running config: a live lr edit keeps the step, a remedy toggle restarts', async () => {
     const before = await stepCount();
     await page.getByTestId('lrD').fill('0.001');
     await page.getByTestId('lrD').press('Enter');
-    await page.getByTestId('config').filter({ hasText: 'applied: live' }).waitFor({ timeout: 5_000 });
+    await page.getByTestId('config').filter({ hasText: 'applied: live' }).waitFor({ timeout: 15_000 });
     expect(await text('config')).toContain('lr G: 0.0005   lr D: 0.001');
     expect(await stepCount()).toBe(before);
 
     await page.getByTestId('remedy-spectral-norm').check();
-    await page.getByTestId('config').filter({ hasText: 'stabilizers: spectral-norm' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('config').filter({ hasText: 'stabilizers: spectral-norm' }).waitFor({ timeout: 30_000 });
     expect(await text('config')).toContain('applied: restarted');
     expect(await stepCount()).toBe(0);
     await page.getByTestId('play').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-step]')?.textContent) >= 30, null, { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-step]')?.textContent) >= 30, null, { timeout: 45_000 });
     await page.getByTestId('play').click();
     await shot('controls-remedy.png', 'controls-panel');
   });
 
   it('trains on a distribution drawn on the canvas', async () => {
+    // Back to the baseline, so the drawn data trains with the plain ring8 model and optimizers.
+    await page.getByTestId('remedy-spectral-norm').uncheck();
+    await page.getByTestId('config').filter({ hasText: 'stabilizers: none' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('draw').click();
     const box = (await page.getByTestId('heatmap').boundingBox())!;
     // Two clusters: 12 clicks left of centre, 12 right, a little above and below the axis.
@@ -117,18 +121,18 @@ describe('the lab in chromium', () => {
     expect(await text('train-drawn')).toBe('train on 24 points');
     await shot('drawing.png', 'heatmap');
     await page.getByTestId('train-drawn').click();
-    await page.getByTestId('config').filter({ hasText: 'data: points' }).waitFor({ timeout: 10_000 });
-    await page.getByTestId('readout-eval-step').filter({ hasText: /^0$/ }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('config').filter({ hasText: 'data: points' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('readout-eval-step').filter({ hasText: /^0$/ }).waitFor({ timeout: 30_000 });
     const w1Start = Number(await text('readout-w1'));
     expect(await text('readout-modes')).toBe('–');
     await page.getByTestId('play').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-eval-step]')?.textContent) >= 150, null, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-eval-step]')?.textContent) >= 100, null, { timeout: 90_000 });
     await page.getByTestId('play').click();
+    await shot('drawn.png');
     const w1End = Number(await text('readout-w1'));
     expect(w1Start).toBeGreaterThan(0);
-    // G moved towards the drawn points: W1 at least halved.
+    // G moved towards the drawn points in 100 steps: W1 at least halved.
     expect(w1End).toBeLessThan(w1Start / 2);
-    await shot('drawn.png');
   });
 
   it('logged no console errors', () => {

@@ -49,6 +49,7 @@ export function App({ link, initial }: Props) {
   const [state, dispatch] = useReducer(reduce, undefined, initialState);
   const [drawing, setDrawing] = useState(false);
   const [drawn, setDrawn] = useState<number[][]>([]);
+  const [showPushes, setShowPushes] = useState(true);
   const fps = useFrameRate();
   useEffect(() => link.listen(dispatch), [link]);
   const settings = state.config?.settings ?? initial;
@@ -81,8 +82,11 @@ export function App({ link, initial }: Props) {
         <${Readout} state=${state} />
       </section>
       <section class="middle">
-        <${Heatmap} snapshot=${state.snapshot} half=${half} drawing=${drawing} drawn=${drawn} onDraw=${(p: [number, number]) => setDrawn((d) => [...d, p])} />
-        <p class="legend"><span class="real">●</span> real <span class="fake">●</span> generated; background: D(x), <span class="real">real</span> ↔ <span class="fake">fake</span></p>
+        <${Heatmap} snapshot=${state.snapshot} pushes=${showPushes ? state.pushes : undefined} half=${half} drawing=${drawing} drawn=${drawn} onDraw=${(p: [number, number]) => setDrawn((d) => [...d, p])} />
+        <p class="legend">
+          <span class="real">●</span> real <span class="fake">●</span> generated; background: D(x), <span class="real">real</span> ↔ <span class="fake">fake</span>
+          <label><input type="checkbox" data-testid="show-pushes" checked=${showPushes} onChange=${() => setShowPushes(!showPushes)} /> arrows: where G's loss pushes each generated point</label>
+        </p>
         <pre class="config" data-testid="config">${state.config ? configSummary(state.config.config, state.config.applied) : ''}</pre>
       </section>
       <section class="right">
@@ -94,9 +98,9 @@ export function App({ link, initial }: Props) {
           { label: '‖∇D‖', color: '#2e7d32', values: steps.gradNormD },
           { label: '‖∇G‖', color: '#8e44ad', values: steps.gradNormG },
         ]} />
-        <${Chart} title="modes captured, high quality %" testId="chart-modes" x=${evals.step} version=${evals.step.length} lines=${[
+        <${Chart} title="modes captured, high-quality %" testId="chart-modes" x=${evals.step} version=${evals.step.length} lines=${[
           { label: 'modes', color: '#1565c0', values: evals.modes },
-          { label: 'HQ %', color: '#ef6c00', values: evals.highQuality },
+          { label: 'HQ % (right)', color: '#ef6c00', values: evals.highQuality, right: true },
         ]} />
         <${Chart} title="KL, JS (grid), W1 (sliced)" testId="chart-div" x=${evals.step} version=${evals.step.length} lines=${[
           { label: 'KL', color: '#c62828', values: evals.kl },

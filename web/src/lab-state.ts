@@ -24,6 +24,8 @@ export interface LabState {
   evals: Columns<(typeof EVAL_SERIES)[number]>;
   lastEval?: EvalRecord;
   snapshot?: SampleSnapshot;
+  /** For each generated point of the snapshot, the direction G's loss pushes it. */
+  pushes?: number[][];
   /** The latest divergence or error, shown until the next restart. */
   problem?: string;
   /** Bumped on every restart, so views drop what they drew from the previous session. */
@@ -65,13 +67,13 @@ export function reduce(state: LabState, event: WorkerEvent): LabState {
       return { ...state, backend: { name: event.name, skipped: event.skipped } };
     case 'config':
       if (event.applied === 'live') return { ...state, config: event };
-      return { ...state, config: event, step: event.step, steps: emptyColumns(STEP_SERIES), evals: emptyColumns(EVAL_SERIES), lastEval: undefined, snapshot: undefined, problem: undefined, epoch: state.epoch + 1 };
+      return { ...state, config: event, step: event.step, steps: emptyColumns(STEP_SERIES), evals: emptyColumns(EVAL_SERIES), lastEval: undefined, snapshot: undefined, pushes: undefined, problem: undefined, epoch: state.epoch + 1 };
     case 'steps':
       appendSteps(state.steps, event.records);
       return { ...state, step: event.records.at(-1)?.step ?? state.step, stepsPerSecond: event.stepsPerSecond };
     case 'eval':
       appendEval(state.evals, event.record);
-      return { ...state, lastEval: event.record, snapshot: event.snapshot };
+      return { ...state, lastEval: event.record, snapshot: event.snapshot, pushes: event.pushes };
     case 'state':
       return { ...state, playing: event.playing, step: event.step };
     case 'diverged':

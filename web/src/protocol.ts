@@ -65,7 +65,7 @@ export type WorkerEvent =
   | { type: 'backend'; name: string; skipped: { name: string; reason: string }[] }
   | ConfigEvent
   | { type: 'steps'; records: StepRecord[]; stepsPerSecond: number }
-  | { type: 'eval'; record: EvalRecord; snapshot: SampleSnapshot }
+  | { type: 'eval'; record: EvalRecord; snapshot: SampleSnapshot; pushes?: number[][] }
   | { type: 'state'; playing: boolean; step: number }
   | { type: 'diverged'; step: number; message: string }
   | { type: 'error'; message: string };

@@ -12,6 +12,8 @@ export interface Line {
   label: string;
   color: string;
   values: number[];
+  /** Drawn against a second y axis on the right (a quantity in other units). */
+  right?: boolean;
 }
 
 interface Props {
@@ -38,9 +40,9 @@ export function Chart({ title, testId, x, lines, log = false, version, width = 4
       title,
       legend: { live: false },
       cursor: { show: false },
-      scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {} },
-      axes: [{ size: 30 }, { size: 52 }],
-      series: [{ label: 'step' }, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.25, points: { show: false } }))],
+      scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {}, right: {} },
+      axes: [{ size: 30 }, { size: 52 }, ...(lines.some((l) => l.right) ? [{ scale: 'right', side: 1, size: 44, grid: { show: false } }] : [])],
+      series: [{ label: 'step' }, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.25, points: { show: false }, scale: l.right ? 'right' : 'y' }))],
     };
     plot.current = new uPlot(options, [x, ...lines.map((l) => l.values)], host.current!);
     return () => {

@@ -43,17 +43,54 @@ export function viewHalf(snapshot: SampleSnapshot): number {
   return Math.ceil(m * 1.3 * 2) / 2;
 }
 
+/** Arrows on up to {@link ARROWS} generated points; the longest is {@link ARROW_PX}, the rest in proportion. */
+const ARROWS = 160;
+const ARROW_PX = 22;
+
+function arrows(ctx: CanvasRenderingContext2D, fake: readonly number[][], pushes: readonly number[][], px: (x: number) => number, py: (y: number) => number): void {
+  const count = Math.min(ARROWS, pushes.length);
+  let longest = 0;
+  for (let i = 0; i < count; i++) longest = Math.max(longest, Math.hypot(pushes[i][0], pushes[i][1]));
+  if (!(longest > 0)) return;
+  ctx.strokeStyle = 'rgba(40,20,60,0.8)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let i = 0; i < count; i++) {
+    const [gx, gy] = pushes[i];
+    const x0 = px(fake[i][0]);
+    const y0 = py(fake[i][1]);
+    // Screen y grows downwards.
+    const dx = (gx / longest) * ARROW_PX;
+    const dy = (-gy / longest) * ARROW_PX;
+    const len = Math.hypot(dx, dy);
+    if (len < 1.5) continue;
+    const x1 = x0 + dx;
+    const y1 = y0 + dy;
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    const ux = dx / len;
+    const uy = dy / len;
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - 4 * ux + 2.5 * uy, y1 - 4 * uy - 2.5 * ux);
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - 4 * ux - 2.5 * uy, y1 - 4 * uy + 2.5 * ux);
+  }
+  ctx.stroke();
+}
+
 interface Props {
   snapshot?: SampleSnapshot;
   /** Half-width of the square data region shown. */
   half: number;
+  /** Per generated point, the direction G's loss pushes it (drawn as arrows when given). */
+  pushes?: number[][];
   drawing: boolean;
   drawn: number[][];
   onDraw(point: [number, number]): void;
 }
 
 /** The decision-surface canvas. */
-export function Heatmap({ snapshot, half, drawing, drawn, onDraw }: Props) {
+export function Heatmap({ snapshot, pushes, half, drawing, drawn, onDraw }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const lastDraw = useRef<[number, number] | null>(null);
 
@@ -112,8 +149,9 @@ export function Heatmap({ snapshot, half, drawing, drawn, onDraw }: Props) {
     else if (snapshot) {
       dots(snapshot.real, 'rgba(46,160,67,0.75)', 'rgba(0,80,20,0.6)', 2.2);
       dots(snapshot.fake, 'rgba(142,68,173,0.75)', 'rgba(60,20,80,0.6)', 2.2);
+      if (pushes?.length) arrows(ctx, snapshot.fake, pushes, px, py);
     }
-  }, [snapshot, half, drawing, drawn]);
+  }, [snapshot, pushes, half, drawing, drawn]);
 
   const toData = (e: PointerEvent): [number, number] => {
     const rect = canvas.current!.getBoundingClientRect();

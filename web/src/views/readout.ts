@@ -17,6 +17,7 @@ export function Readout({ state }: { state: LabState }) {
     ['W1 (sliced)', 'w1', fmt(e?.w1)],
     ['D accuracy', 'dacc', fmt(e?.dAccuracy)],
     ['evaluated at', 'eval-step', e ? String(e.step) : '–'],
+    ['evaluation ms', 'eval-ms', e ? e.ms.toFixed(0) : '–'],
   ];
   return html`<table class="readout">
     ${rows.map(([label, id, value]) => html`<tr><th>${label}</th><td data-testid=${`readout-${id}`}>${value}</td></tr>`)}

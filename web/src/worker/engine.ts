@@ -7,8 +7,10 @@
  */
 import { PRESETS, REMEDIES, applyRemedy, dataSchema, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
 import { points, TOY_DATASET_NAMES } from '../../../src/data/index.ts';
+import * as tf from '@tensorflow/tfjs-core';
 import { DivergenceError } from '../../../src/errors.ts';
 import { LOSSES, LOSS_NAMES } from '../../../src/losses/index.ts';
+import { packingOf } from '../../../src/stabilizers/index.ts';
 import { cpuCandidate, useBackend, wasmCandidate, type BackendCandidate, type BackendName } from '../../../src/tensor/index.ts';
 import { buildDataset, buildSession, disposeSession, evaluate, ganStep, type GanSession, type StepRecord } from '../../../src/train/index.ts';
 import type { Catalog, Command, LabSettings, WorkerEvent } from '../protocol.ts';
@@ -97,6 +99,25 @@ function onlyLiveChanges(a: LabSettings, b: LabSettings): boolean {
   return a.data === b.data && a.loss === b.loss && a.seed === b.seed && a.remedies.join('+') === b.remedies.join('+');
 }
 
+/**
+ * The direction G's loss pushes each generated point: −∂L_G/∂x through D as it is now (GAN Lab's
+ * gradient arrows), from the loss's own `g` term on D's outputs. Stabilizers that change G's
+ * objective (feature matching, unrolling's look-ahead) are not in it. Points are taken in whole
+ * packs when D judges packs.
+ */
+export function generatorPushes(session: GanSession, fake: number[][], real: number[][]): number[][] {
+  const m = packingOf(session.stabilizers);
+  const n = Math.min(fake.length, real.length);
+  const count = n - (n % m);
+  if (count === 0) return [];
+  return tf.tidy(() => {
+    const dReal = session.D.apply(tf.tensor2d(real.slice(0, count)), { training: false });
+    const lossOf = (x: tf.Tensor) => session.objective.loss.g(session.D.apply(x, { training: false }), dReal);
+    const grad = tf.grad(lossOf)(tf.tensor2d(fake.slice(0, count)));
+    return tf.neg(grad).arraySync() as number[][];
+  });
+}
+
 /** Options the worker starts with. */
 export interface EngineOptions {
   /** Where the tfjs wasm binaries are served, ending in `/`. */
@@ -123,7 +144,7 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
 
   function measure(s: GanSession): void {
     const { record, snapshot } = evaluate(s, { samples: evalSamples, seed: config!.seed, surfaceResolution: 48, snapshotPoints: 500 });
-    emit({ type: 'eval', record, snapshot });
+    emit({ type: 'eval', record, snapshot, pushes: snapshot.dim === 2 ? generatorPushes(s, snapshot.fake, snapshot.real) : undefined });
   }
 
   /** Builds a fresh session at step 0 from the settings; a config the core refuses leaves the old session running. */
