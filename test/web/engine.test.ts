@@ -82,6 +82,14 @@ describe('createEngine', () => {
     expect(restarted.config.stabilizers.map((s) => s.name)).toEqual(['spectral-norm', 'packing']);
   });
 
+  it('passes on what the builder warns about', async () => {
+    const { engine, last } = harness();
+    await engine.handle({ type: 'init', settings: { ...base, loss: 'wgan-gp', remedies: ['pac2'] }, backend: 'wasm', evalEvery: 10, evalSamples: 200 });
+    const warnings = last('config')!.warnings;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^stabilizers\[0\]/);
+  });
+
   it('trains on drawn points, and refuses drawn data before any point is drawn', async () => {
     const { engine, last } = harness();
     await engine.handle({ type: 'init', settings: base, backend: 'wasm', evalEvery: 10, evalSamples: 200 });
@@ -99,6 +107,23 @@ describe('createEngine', () => {
     const real = last('eval')!.snapshot.real;
     // Every real sample is one of the drawn points.
     expect(new Set(real.map((p) => p.join(',')))).toEqual(new Set(['-1,0.5', '1,-0.5']));
+  });
+});
+
+describe('tensors', () => {
+  it('steps, evaluations with arrows and restarts leave the tensor count as a once-stepped session has it', async () => {
+    const { engine } = harness();
+    await engine.handle({ type: 'init', settings: base, backend: 'wasm', evalEvery: 2, evalSamples: 200 });
+    // Adam creates its moments at the first step.
+    await engine.handle({ type: 'step', count: 1 });
+    const stepped = tf.memory().numTensors;
+    await engine.handle({ type: 'step', count: 4 });
+    expect(tf.memory().numTensors).toBe(stepped);
+    await engine.handle({ type: 'settings', settings: { ...base, remedies: ['spectral-norm'] } });
+    await engine.handle({ type: 'step', count: 2 });
+    await engine.handle({ type: 'settings', settings: base });
+    await engine.handle({ type: 'step', count: 1 });
+    expect(tf.memory().numTensors).toBe(stepped);
   });
 });
 

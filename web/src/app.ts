@@ -71,6 +71,7 @@ export function App({ link, initial }: Props) {
       <span class="badge" data-testid="fps">${fps} fps</span>
     </header>
     ${state.problem ? html`<div class="problem" data-testid="problem">${state.problem}</div>` : null}
+    ${state.config?.warnings.length ? html`<div class="warnings" data-testid="warnings">${state.config.warnings.join(' · ')}</div>` : null}
     <div class="columns">
       <section class="left">
         <${Controls} state=${state} settings=${settings} onRun=${(c: 'play' | 'pause' | 'step' | 'reset') => send(c === 'step' ? { type: 'step', count: 1 } : { type: c })} onSettings=${onSettings} />

@@ -4,6 +4,7 @@
  * which reads the core's registries.
  */
 import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
 import type { LabSettings } from '../protocol.ts';
 import type { LabState } from '../lab-state.ts';
 
@@ -14,17 +15,24 @@ interface Props {
   onSettings(next: LabSettings): void;
 }
 
+/**
+ * A number input that keeps what the user is typing until it is committed (Enter or blur): the
+ * page re-renders several times a second while training, and a controlled value would reset it.
+ */
 function NumberField({ label, testId, value, step, min, onChange }: { label: string; testId: string; value: number; step: number; min: number; onChange(v: number): void }) {
+  const [draft, setDraft] = useState<string | null>(null);
   return html`<label class="field"
     >${label}
     <input
       type="number"
       data-testid=${testId}
-      value=${value}
+      value=${draft ?? String(value)}
       step=${step}
       min=${min}
+      onInput=${(e: Event) => setDraft((e.currentTarget as HTMLInputElement).value)}
       onChange=${(e: Event) => {
         const v = Number((e.currentTarget as HTMLInputElement).value);
+        setDraft(null);
         if (Number.isFinite(v) && v >= min) onChange(v);
       }}
   /></label>`;
@@ -58,8 +66,9 @@ export function Controls({ state, settings, onRun, onSettings }: Props) {
       <${NumberField} label="lr G" testId="lrG" value=${settings.lrG} step=${1e-4} min=${1e-6} onChange=${(v: number) => onSettings({ ...settings, lrG: v })} />
       <${NumberField} label="lr D" testId="lrD" value=${settings.lrD} step=${1e-4} min=${1e-6} onChange=${(v: number) => onSettings({ ...settings, lrD: v })} />
       <${NumberField} label="k" testId="k" value=${settings.k} step=${1} min=${1} onChange=${(v: number) => onSettings({ ...settings, k: Math.round(v) })} />
+      <${NumberField} label="seed" testId="seed" value=${settings.seed} step=${1} min=${0} onChange=${(v: number) => onSettings({ ...settings, seed: Math.round(v) })} />
     </div>
-    <p class="hint">lr and k change the running session in place; data, loss and remedies restart it from step 0 on the same seed.</p>
+    <p class="hint">lr and k change the running session in place; data, loss, remedies and seed restart it from step 0.</p>
     <fieldset class="remedies" data-testid="remedies">
       <legend>remedies</legend>
       ${catalog.remedies.map(
