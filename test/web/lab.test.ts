@@ -4,7 +4,7 @@
  * heatmap's pixels change; the worker's reported config follows a remedy toggle and a live lr
  * edit; a drawn distribution trains (its W1 falls). Screenshots go to test-artifacts/web/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,13 @@ describe('the lab in chromium', { timeout: 120_000 }, () => {
     expect(w1Start).toBeGreaterThan(0);
     // G moved towards the drawn points in 100 steps: W1 at least halved.
     expect(w1End).toBeLessThan(w1Start / 2);
+    // The run downloads as a tar of a run directory (its contents are checked in export.test.ts).
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId('export').click()]);
+    expect(download.suggestedFilename()).toBe(`lab-points-s0-step${await stepCount()}.tar`);
+    const saved = join(ARTIFACTS, 'export.tar');
+    await download.saveAs(saved);
+    expect(statSync(saved).size % 512).toBe(0);
+    expect(statSync(saved).size).toBeGreaterThan(100 * 512);
   });
 
   it('logged no console errors', () => {

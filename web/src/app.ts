@@ -52,6 +52,7 @@ export function App({ link, initial }: Props) {
   const [showPushes, setShowPushes] = useState(true);
   const fps = useFrameRate();
   useEffect(() => link.listen(dispatch), [link]);
+  useEffect(() => link.listen((e) => e.type === 'export' && download(e.fileName, e.archive)), [link]);
   const settings = state.config?.settings ?? initial;
   const send = link.send;
   // The view's extent is fixed per session (set by its first snapshot), so points do not jump as G moves.
@@ -77,6 +78,7 @@ export function App({ link, initial }: Props) {
         <${Controls} state=${state} settings=${settings} onRun=${(c: 'play' | 'pause' | 'step' | 'reset') => send(c === 'step' ? { type: 'step', count: 1 } : { type: c })} onSettings=${onSettings} />
         <div class="draw">
           <button data-testid="draw" onClick=${() => setDrawing(!drawing)}>${drawing ? 'stop drawing' : '✎ draw your own data'}</button>
+          <button data-testid="export" title="the run as a CLI run directory (tar): saddlepoint report / eval / train --resume" onClick=${() => send({ type: 'export' })}>⤓ export run</button>
           ${drawing ? html`<button data-testid="clear" onClick=${() => setDrawn([])}>clear</button>` : null}
           ${drawing ? html`<button data-testid="train-drawn" disabled=${drawn.length < 2} onClick=${trainDrawn}>train on ${drawn.length} points</button>` : null}
         </div>
@@ -111,6 +113,17 @@ export function App({ link, initial }: Props) {
       </section>
     </div>
   </main>`;
+}
+
+/** Hands bytes to the browser as a file download. */
+function download(fileName: string, bytes: Uint8Array<ArrayBuffer>): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/x-tar' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  // The click has started the download; the URL can go once it has been read.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The running config in a few lines: what the worker says it trains with. */

@@ -80,5 +80,8 @@ export function reduce(state: LabState, event: WorkerEvent): LabState {
       return { ...state, problem: `diverged at step ${event.step}: ${event.message}` };
     case 'error':
       return { ...state, problem: event.message };
+    case 'export':
+      // A download, handled by the page; nothing to keep.
+      return state;
   }
 }

@@ -40,7 +40,8 @@ export type Command =
   | { type: 'step'; count: number }
   | { type: 'reset' }
   | { type: 'settings'; settings: LabSettings }
-  | { type: 'points'; points: number[][] };
+  | { type: 'points'; points: number[][] }
+  | { type: 'export' };
 
 /**
  * How a settings change took effect: `live` changed the running session in place (learning
@@ -68,4 +69,6 @@ export type WorkerEvent =
   | { type: 'eval'; record: EvalRecord; snapshot: SampleSnapshot; pushes?: number[][] }
   | { type: 'state'; playing: boolean; step: number }
   | { type: 'diverged'; step: number; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The session as a run directory (`config.json`, `metrics.jsonl`, `samples/`, `checkpoints/<step>/`) in a tar archive. */
+  | { type: 'export'; fileName: string; archive: Uint8Array<ArrayBuffer> };

@@ -12,7 +12,21 @@ import { DivergenceError } from '../../../src/errors.ts';
 import { LOSSES, LOSS_NAMES } from '../../../src/losses/index.ts';
 import { packingOf } from '../../../src/stabilizers/index.ts';
 import { cpuCandidate, useBackend, wasmCandidate, type BackendCandidate, type BackendName } from '../../../src/tensor/index.ts';
-import { buildDataset, buildSession, disposeSession, evaluate, ganStep, type GanSession, type StepRecord } from '../../../src/train/index.ts';
+import {
+  MANIFEST_FILE,
+  WEIGHTS_FILE,
+  buildDataset,
+  buildSession,
+  disposeSession,
+  encodeCheckpoint,
+  evaluate,
+  ganStep,
+  type EvalRecord,
+  type GanSession,
+  type SampleSnapshot,
+  type StepRecord,
+} from '../../../src/train/index.ts';
+import { tar, type TarFile } from './tar.ts';
 import type { Catalog, Command, LabSettings, WorkerEvent } from '../protocol.ts';
 
 /** The `data` setting that trains on the user's drawn points. */
@@ -118,6 +132,31 @@ export function generatorPushes(session: GanSession, fake: number[][], real: num
   });
 }
 
+/** What a session has produced since it was built: the records and snapshots an exported run directory holds. */
+interface RunLog {
+  records: (StepRecord | EvalRecord)[];
+  snapshots: SampleSnapshot[];
+}
+
+/**
+ * The session as a run directory in the layout the CLI writes and reads (`report`, `eval`,
+ * `--resume`): `config.json` (with `_run` facts), `metrics.jsonl`, `samples/<step>.json` and a
+ * checkpoint of the session as it is now. All under one folder named like a CLI run.
+ */
+export async function exportRun(session: GanSession, config: RunConfig, log: RunLog, facts: Record<string, unknown>): Promise<{ fileName: string; archive: Uint8Array<ArrayBuffer> }> {
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n');
+  const dir = `lab-${config.data.kind}-s${config.seed}-step${session.step}`;
+  const checkpoint = await encodeCheckpoint(session);
+  const files: TarFile[] = [
+    { path: `${dir}/config.json`, data: encode({ ...config, _run: facts }) },
+    { path: `${dir}/metrics.jsonl`, data: new TextEncoder().encode(log.records.map((r) => JSON.stringify(r) + '\n').join('')) },
+    ...log.snapshots.map((s) => ({ path: `${dir}/samples/${s.step}.json`, data: encode(s) })),
+    { path: `${dir}/checkpoints/${session.step}/${MANIFEST_FILE}`, data: encode(checkpoint.manifest) },
+    { path: `${dir}/checkpoints/${session.step}/${WEIGHTS_FILE}`, data: checkpoint.weights },
+  ];
+  return { fileName: `${dir}.tar`, archive: tar(files) };
+}
+
 /** Options the worker starts with. */
 export interface EngineOptions {
   /** Where the tfjs wasm binaries are served, ending in `/`. */
@@ -139,11 +178,15 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
   let loop: Promise<void> | undefined;
   let evalEvery = 25;
   let evalSamples = 1000;
+  let backendName = '';
+  let log: RunLog = { records: [], snapshots: [] };
 
   const state = () => emit({ type: 'state', playing, step: session?.step ?? 0 });
 
   function measure(s: GanSession): void {
     const { record, snapshot } = evaluate(s, { samples: evalSamples, seed: config!.seed, surfaceResolution: 48, snapshotPoints: 500 });
+    log.records.push(record);
+    log.snapshots.push(snapshot);
     emit({ type: 'eval', record, snapshot, pushes: snapshot.dim === 2 ? generatorPushes(s, snapshot.fake, snapshot.real) : undefined });
   }
 
@@ -155,6 +198,7 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
     if (session) disposeSession(session);
     session = nextSession;
     config = nextConfig;
+    log = { records: [], snapshots: [] };
     settings = next;
     emit({ type: 'config', config, settings, applied, step: 0, warnings: session.warnings ?? [] });
     measure(session);
@@ -184,7 +228,9 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
       const t0 = performance.now();
       try {
         while (left > 0 && performance.now() - t0 < CHUNK_MS) {
-          records.push(ganStep(s));
+          const record = ganStep(s);
+          records.push(record);
+          log.records.push(record);
           left -= 1;
           if (s.step % evalEvery === 0) measure(s);
         }
@@ -241,6 +287,7 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
             evalSamples = command.evalSamples;
             emit({ type: 'catalog', catalog: catalog() });
             const choice = await useBackend(command.backend, [webglCandidate(command.backend === 'auto'), wasmCandidate(options.wasmDir), cpuCandidate]);
+            backendName = choice.name;
             emit({ type: 'backend', name: choice.name, skipped: choice.skipped });
             rebuild(command.settings, 'initial');
             break;
@@ -271,6 +318,12 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
             }
             const was = await halt();
             rebuild(command.settings, 'restarted');
+            if (was) void play();
+            break;
+          }
+          case 'export': {
+            const was = await halt();
+            if (session && config) emit({ type: 'export', ...(await exportRun(session, config, log, { backend: backendName, source: 'saddlepoint lab' })) });
             if (was) void play();
             break;
           }
