@@ -101,7 +101,7 @@ describe('the lab in chromium', { timeout: 120_000 }, () => {
     expect(await text('config')).toContain('lr G: 0.0005   lr D: 0.001');
     expect(await stepCount()).toBe(before);
 
-    await page.getByTestId('remedy-spectral-norm').check();
+    await page.getByTestId('remedy-spectral-norm').click();
     await page.getByTestId('config').filter({ hasText: 'stabilizers: spectral-norm' }).waitFor({ timeout: 30_000 });
     expect(await text('config')).toContain('applied: restarted');
     expect(await stepCount()).toBe(0);
@@ -112,10 +112,12 @@ describe('the lab in chromium', { timeout: 120_000 }, () => {
   });
 
   it('trains on a distribution drawn on the canvas', async () => {
-    // Back to the baseline, so the drawn data trains with the plain ring8 model and optimizers.
-    await page.getByTestId('remedy-spectral-norm').uncheck();
+    // Back to the baseline (the checkbox follows the worker's config, so a click, not uncheck()), so the drawn data trains with the plain ring8 model and optimizers.
+    await page.getByTestId('remedy-spectral-norm').click();
     await page.getByTestId('config').filter({ hasText: 'stabilizers: none' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('draw').click();
+    // Renders wait for the next frame: draw mode is on once its buttons show.
+    await page.getByTestId('train-drawn').waitFor({ timeout: 15_000 });
     const box = (await page.getByTestId('heatmap').boundingBox())!;
     // Two clusters: 12 clicks left of centre, 12 right, a little above and below the axis.
     for (let i = 0; i < 24; i++) {
