@@ -72,12 +72,12 @@ export interface GanSession {
   readonly optimizers: { g: Optimizer; d: Optimizer };
   readonly noise: NoiseSpec;
   readonly batchSize: number;
-  /** Discriminator steps per generator step (the original paper's k). */
-  readonly dStepsPerG: number;
+  /** Discriminator steps per generator step (the original paper's k); a page may change it between steps (checked at each step). */
+  dStepsPerG: number;
   /** How the players' updates combine in a step. */
   readonly game: GameConfig;
-  /** Sets each player's lr to base × factor(step) before the step's updates; null keeps the optimizers' lrs. */
-  readonly lrSchedule: LrSchedule | null;
+  /** Sets each player's lr to base × factor(step) before the step's updates; null keeps the optimizers' lrs. A page may replace it between steps. */
+  lrSchedule: LrSchedule | null;
   readonly rngs: RunRngs;
   /** Steps completed so far. */
   step: number;

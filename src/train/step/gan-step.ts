@@ -1,6 +1,6 @@
 import type { StepRecord } from '../records.ts';
 import type { GanSession } from '../session.ts';
-import { gameStep } from './schemes.ts';
+import { checkGameScheme, gameStep } from './schemes.ts';
 
 /**
  * Sets each player's lr from the session's schedule for the step about to be taken
@@ -36,6 +36,8 @@ function stepExtras(session: GanSession, ...more: (Record<string, number> | unde
  */
 export function ganStep(session: GanSession): StepRecord {
   const t0 = performance.now();
+  // createSession checked it; a page may have changed k since.
+  checkGameScheme(session.game, session.dStepsPerG);
   const lr = applySchedule(session);
   const { d, g, extras: schemeExtras } = gameStep(session, session.game);
   const extras = stepExtras(session, lr, schemeExtras);

@@ -1,0 +1,60 @@
+/**
+ * A live line chart (uPlot) over one set of columns: step on x, named series on y, optionally on
+ * a log axis. The columns grow in place; `version` tells the chart when to redraw.
+ */
+import { html } from 'htm/preact';
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** One line: its label, colour and data column. */
+export interface Line {
+  label: string;
+  color: string;
+  values: number[];
+  /** Drawn against a second y axis on the right (a quantity in other units). */
+  right?: boolean;
+}
+
+interface Props {
+  title: string;
+  testId: string;
+  x: number[];
+  lines: Line[];
+  log?: boolean;
+  /** Changes whenever the columns have grown. */
+  version: number;
+  width?: number;
+  height?: number;
+}
+
+/** A uPlot chart that follows growing columns. */
+export function Chart({ title, testId, x, lines, log = false, version, width = 420, height = 170 }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+
+  useEffect(() => {
+    const options: uPlot.Options = {
+      width,
+      height,
+      title,
+      legend: { live: false },
+      cursor: { show: false },
+      scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {}, right: {} },
+      axes: [{ size: 30 }, { size: 52 }, ...(lines.some((l) => l.right) ? [{ scale: 'right', side: 1, size: 44, grid: { show: false } }] : [])],
+      series: [{ label: 'step' }, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.25, points: { show: false }, scale: l.right ? 'right' : 'y' }))],
+    };
+    plot.current = new uPlot(options, [x, ...lines.map((l) => l.values)], host.current!);
+    return () => {
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // Rebuilt only when the set of lines changes; growth is handled below.
+  }, [title, log, lines.map((l) => l.label).join('|')]);
+
+  useEffect(() => {
+    plot.current?.setData([x, ...lines.map((l) => l.values)]);
+  }, [version, x]);
+
+  return html`<div class="chart" data-testid=${testId} data-points=${x.length} ref=${host}></div>`;
+}
