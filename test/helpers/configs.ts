@@ -1,9 +1,10 @@
-import { resolveConfig } from '../../src/config/index.ts';
-import type { RunConfig } from '../../src/config/schema.ts';
+import { resolveConfig, type RunConfig } from '../../src/config/index.ts';
+import { nodeDatasets } from '../../src/node/datasets.ts';
 
 /**
  * A small, fast run: one Gaussian at (3, 0) with std 0.1, tiny networks. G starts near the
  * origin, so how far its samples are from (3, 0) measures whether training moves G to the data.
+ * Validated for Node's data sources, so `over` may name a points file.
  */
 export function tinyConfig(over: Record<string, unknown> = {}): RunConfig {
   return resolveConfig({
@@ -18,5 +19,6 @@ export function tinyConfig(over: Record<string, unknown> = {}): RunConfig {
       },
       over,
     ],
+    datasets: nodeDatasets,
   });
 }

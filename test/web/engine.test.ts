@@ -32,7 +32,7 @@ describe('catalog', () => {
     const c = catalog();
     expect(c.losses.map((l) => l.name)).toEqual(LOSS_NAMES);
     expect(c.remedies.map((r) => r.name)).toEqual(REMEDY_NAMES.filter((n) => n !== 'none'));
-    expect(c.datasets.map((d) => d.name)).toEqual(['ring', 'ring8', 'grid', 'grid25', 'spiral', 'two-moons', DRAWN]);
+    expect(c.datasets.map((d) => d.name)).toEqual(['ring8', 'ring', 'grid25', 'grid', 'spiral', 'two-moons', DRAWN]);
   });
 });
 
@@ -44,7 +44,7 @@ describe('configFor', () => {
     expect(config.dStepsPerG).toBe(3);
     expect(config.optim.d).toEqual({ ...preset.optim.d, lr: 1e-3 });
     expect(config.model).toEqual(preset.model);
-    expect(config.eval).toEqual({ every: 25, samples: 1000, snapshots: true });
+    expect(config.eval).toEqual({ every: 25, samples: 1000, snapshots: true, health: true });
   });
 
   it('borrows ring8 model and optimizers for a dataset without a preset', () => {
