@@ -1,3 +1,4 @@
+import { sessionFromConfig } from '../src/run/index.ts';
 /**
  * What the evaluator's health signals (`eval.health`) cost, as a share of one evaluation: ring8's
  * preset networks after a short training, 2,500 samples (the PacGAN protocol), with and without
@@ -9,14 +10,14 @@
 import { resolveConfig } from '../src/config/index.ts';
 import { useNodeBackend } from '../src/node/backends.ts';
 import type { BackendName } from '../src/tensor/backend.ts';
-import { buildSession, ganStep } from '../src/train/index.ts';
+import { ganStep } from '../src/train/index.ts';
 import { evaluate } from '../src/train/evaluator.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
 const backend = (process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'auto') as BackendName;
 await useNodeBackend(backend);
 const config = resolveConfig({ preset: 'ring8', flags: { steps: 100 } });
-const session = buildSession(config);
+const session = sessionFromConfig(config);
 for (let i = 0; i < 100; i++) ganStep(session);
 const times = { off: [] as number[], on: [] as number[] };
 for (let round = 0; round < 7; round++) {

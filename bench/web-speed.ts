@@ -1,3 +1,4 @@
+import { sessionFromConfig } from '../src/run/index.ts';
 /**
  * Speed of the lab in headless chromium: ring8 steps per second on each browser backend (wasm,
  * webgl on SwiftShader here), counted from the page's step counter over a window with evaluation
@@ -7,7 +8,7 @@
  */
 import { resolveConfig } from '../src/config/index.ts';
 import { useNodeBackend } from '../src/node/backends.ts';
-import { buildSession, disposeSession, ganStep } from '../src/train/index.ts';
+import { disposeSession, ganStep } from '../src/train/index.ts';
 import { launchChromium, serveLab } from '../test/web/browser.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -15,7 +16,7 @@ const seconds = Number(process.argv[2] ?? 10);
 // The same ring8 steps in Node on wasm, in the same minutes: the machine is shared, so the
 // browser's figure is read against this one.
 await useNodeBackend('wasm');
-const session = buildSession(resolveConfig({ preset: 'ring8' }));
+const session = sessionFromConfig(resolveConfig({ preset: 'ring8' }));
 for (let i = 0; i < 5; i++) ganStep(session);
 let nodeSteps = 0;
 const tn = Date.now();

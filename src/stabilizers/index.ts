@@ -1,23 +1,24 @@
 /**
- * Stabilizers: the remedies that change the GAN step, each a plain object of optional hooks
- * ({@link Stabilizer}) built from config `stabilizers: [{ name, …params }]`, applied in config order.
+ * Stabilizers: the remedies that change the GAN step, each a plain object whose parts are grouped
+ * by when they act — `build`, `step`, `evaluation`, `state` ({@link Stabilizer}) — built from config
+ * `stabilizers: [{ name, …params }]`, applied in config order.
  *
- * | name | what it does | hooks |
+ * | name | what it does | parts |
  * |---|---|---|
- * | `spectral-norm` | D's kernels divided by their largest singular value (power iteration, persistent u/v) | `wrapD` (weight substitution), `beforeDStep`, state |
- * | `feature-matching` | G matches the mean of a D layer's features on real data, instead of or besides its loss | `attach`, `gObjective` (with `ctx.record`) |
- * | `minibatch-std` | the batch's mean feature std appended as a feature, before D's output layer or at its input | `wrapD` |
- * | `minibatch-discrimination` | each sample's closeness to its batch (B projections to R^C) appended before D's output layer; first derivative only | `wrapD` |
- * | `historical-averaging` | λ‖θ − mean of past θ‖² in D's and/or G's loss | `attach`, `dPenalty`, `gObjective`, `afterDStep`, `afterGStep`, state |
- * | `label-smoothing` | D's BCE targets softened: real 0.9, fake 0 (one-sided) or > 0 (two-sided) | `wrapLoss` |
- * | `instance-noise` | N(0, σ²) on D's real and generated inputs, σ annealed linearly to 0 | `dInput`, `values`, state |
- * | `weight-penalty` | λ·Σ‖W‖² over D's kernels in D's loss | `dPenalty` |
- * | `ema` | exponential moving average of G's weights, used by the evaluator | `attach`, `afterGStep`, `generatorWeight`, state |
- * | `packing` | PacGAN: D sees m samples concatenated | `wrapD`, `packing` |
- * | `unrolled` | G's loss against D after K differentiable updates of D's optimizer (surrogate gradient) | `wrapLoss`, `gObjective` |
+ * | `spectral-norm` | D's kernels divided by their largest singular value (power iteration, persistent u/v) | `build.wrapD` (weight substitution), `step.beforeDStep`, state |
+ * | `feature-matching` | G matches the mean of a D layer's features on real data, instead of or besides its loss | `build.attach`, `step.gLoss` (replace) or `step.gTerm` (add), through `ctx.record` |
+ * | `minibatch-std` | the batch's mean feature std appended as a feature, before D's output layer or at its input | `build.wrapD` |
+ * | `minibatch-discrimination` | each sample's closeness to its batch (B projections to R^C) appended before D's output layer; first derivative only | `build.wrapD` |
+ * | `historical-averaging` | λ‖θ − mean of past θ‖² in D's and/or G's loss | `build.attach`, `step.dTerm`, `step.gTerm`, `step.afterDStep`, `step.afterGStep`, state |
+ * | `label-smoothing` | D's BCE targets softened: real 0.9, fake 0 (one-sided) or > 0 (two-sided) | `build.wrapLoss` |
+ * | `instance-noise` | N(0, σ²) on D's real and generated inputs, σ annealed linearly to 0 | `step.dInput`, `step.values`, state |
+ * | `weight-penalty` | λ·Σ‖W‖² over D's kernels in D's loss | `step.dTerm` |
+ * | `ema` | exponential moving average of G's weights, used by the evaluator | `build.attach`, `step.afterGStep`, `evaluation.generatorWeight`, state |
+ * | `packing` | PacGAN: D sees m samples concatenated | `build.wrapD`, `evaluation.packing` |
+ * | `unrolled` | G's loss against D after K differentiable updates of D's optimizer (surrogate gradient) | `build.wrapLoss`, `step.gLoss` |
  * | `gradient-penalty` | WGAN-GP (two/one-sided), DRAGAN, R1 or R2 added to any loss's D objective | definition `penalty` |
- * | `virtual-batch-norm` | G's and/or D's hidden features normalized with a fixed reference batch's statistics plus the example's own | `wrapG`, `wrapD` |
- * | `curriculum` | real batches from the first modes only, or blurred, until a step (a data schedule; evaluation uses the true data) | `wrapData`, `values` |
+ * | `virtual-batch-norm` | G's and/or D's hidden features normalized with a fixed reference batch's statistics plus the example's own | `build.wrapG`, `build.wrapD` |
+ * | `curriculum` | real batches from the first modes only, or blurred, until a step (a data schedule; evaluation uses the true data) | `build.wrapData`, `step.values` |
  *
  * Refusals are `ConfigError`s at build time (label smoothing without BCE targets, packing or
  * last-layer minibatch features with BEGAN, a batch not divisible by m, minibatch discrimination

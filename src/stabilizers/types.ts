@@ -56,7 +56,7 @@ export interface InputSite {
   readonly step: number;
 }
 
-/** What D's step offers {@link Stabilizer.dPenalty}, inside D's gradient tape. */
+/** What D's step offers the stabilizers' `step.dTerm`, inside D's gradient tape. */
 export interface DStepView extends Players {
   /** The batches as D sees them (after input transforms); constants in D's tape. */
   readonly real: tf.Tensor;
@@ -65,7 +65,7 @@ export interface DStepView extends Players {
   readonly dFake: tf.Tensor;
 }
 
-/** What G's step offers {@link Stabilizer.gObjective}, inside G's gradient tape. */
+/** What G's step offers the stabilizers' `step.gLoss` and `step.gTerm`, inside G's gradient tape. */
 export interface GStepView extends Players {
   /** G(z) as D sees it (after input transforms); differentiable w.r.t. G's weights. */
   readonly fake: tf.Tensor;

@@ -89,7 +89,7 @@ export interface UnrolledContext {
  * collapsing onto a mode will be punished). `surrogate: false` is the cheaper look-ahead that
  * treats θ_D^K as a constant, kept for comparison (the paper reports it does not prevent collapse).
  *
- * Implemented inside G's tape, in `gObjective`:
+ * Implemented inside G's tape, in its `step.gLoss` hook:
  * - the K updates replay D's own optimizer rule (Adam, RMSProp or SGD, with its current
  *   hyperparameters and learning rate) as tensor algebra, starting from the optimizer's live
  *   moments and step count, as the paper's code does; D's real weights and moments never change;

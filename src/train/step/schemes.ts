@@ -2,7 +2,7 @@
  * How one GAN step combines the players' updates (`optim.game`): alternating, simultaneous,
  * extragradient and consensus optimization. Each scheme evaluates the players through the same
  * loss functions (`players.ts`) and calls the stabilizers' hooks at the same points:
- * `beforeDStep` once before D's first gradient; `dInput`/`dPenalty` and `dInput`/`gObjective` in
+ * `beforeDStep` once before D's first gradient; `dInput`/`dTerm` and `dInput`/`gLoss`/`gTerm` in
  * every evaluation of D's and G's loss; after D's update its constraints, the loss state and
  * `afterDStep`; after G's update `afterGStep`. Every scheme checks each update for NaN/Inf before
  * any weight changes.
