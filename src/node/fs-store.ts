@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { RunConfig } from '../config/index.ts';
 import type { RunStore } from '../run/index.ts';
-import type { RunRecord } from '../train/index.ts';
+import { runRecordSchema, type RunRecord } from '../train/index.ts';
+import { parseOrThrow } from '../validate.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import { MetricsWriter, RUN_FILES, latestCheckpoint, listCheckpoints, readMetrics, readRunConfig, truncateMetrics, writeCheckpoint, writeRunConfig } from './run-dir.ts';
 
@@ -29,7 +30,7 @@ export function fsRunStore(dir: string): RunStore {
       (writer ??= new MetricsWriter(metricsPath)).write(record);
     },
     async readRecords() {
-      return readMetrics(metricsPath) as RunRecord[];
+      return readMetrics(metricsPath).map((record, i) => parseOrThrow(runRecordSchema, record, `record ${i + 1} of ${metricsPath}`));
     },
     async truncateRecords(step: number) {
       closeWriter();
