@@ -4,10 +4,8 @@ import type { Objective } from '../losses/index.ts';
 import type { Module } from '../nn/index.ts';
 import type { LrSchedule, Optimizer } from '../optim/index.ts';
 import { composeData, stabilizerKey, type Stabilizer } from '../stabilizers/index.ts';
-import type { GStepView } from '../stabilizers/index.ts';
 import { runRngs, type DTermView, type GanSession, type LossTerm, type SessionTerms } from './session.ts';
-import { checkGameScheme } from './step/schemes.ts';
-import type { GameConfig } from './step/schemes.ts';
+import { checkGameScheme, type GameConfig } from './step/schemes.ts';
 
 /** What {@link createSession} needs; what is left out has the default named beside it. */
 export interface SessionParts {

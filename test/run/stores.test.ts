@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, DivergenceError } from '../../src/errors.ts';
 import { createRunDir, fsRunStore, nodeDatasets } from '../../src/node/index.ts';
-import { memoryStore, resumeRun, runPlan, runSession, sessionFromConfig, startRun, type RunStore } from '../../src/run/index.ts';
+import { memoryStore, resumeRun, runPlan, runSession, sessionFromConfig, startRun, type RunRecord, type RunStore } from '../../src/run/index.ts';
 import { disposeSession } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
@@ -12,7 +12,7 @@ import { tinyConfig } from '../helpers/configs.ts';
 beforeAll(() => selectTestBackend('cpu'));
 
 const config = tinyConfig({ steps: 12, checkpointEvery: 6, eval: { every: 4, samples: 200, snapshots: true, health: false } });
-const withoutMs = (records: { ms?: number }[]) => records.map(({ ms: _ms, ...rest }) => rest);
+const withoutMs = (records: RunRecord[]) => records.map((r) => ({ ...r, ms: undefined }));
 
 describe('run stores', () => {
   it('a memory store round trip: the run, its records, snapshots and checkpoints, then a resume', async () => {
