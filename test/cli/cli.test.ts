@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { cli } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +7,11 @@ import { describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'saddlepoint.js');
 const small = ['--no-report', '--backend', 'cpu', '--set', 'batchSize=32', '--set', 'model.g.hidden=[16]', '--set', 'model.d.hidden=[16]'];
-const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 
 describe('saddlepoint CLI', () => {
-  it('train --json prints the summary as the last stdout line and leaves a run directory', () => {
+  it('train --json prints the summary as the last stdout line and leaves a run directory', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
-    const r = cli(['train', '--preset', 'ring8', '--loss', 'hinge', '--steps', '20', '--seed', '4', '--out', out, '--json', ...small.slice(1)]);
+    const r = (await cli(['train', '--preset', 'ring8', '--loss', 'hinge', '--steps', '20', '--seed', '4', '--out', out, '--json', ...small.slice(1)]));
     // The report is written at the end unless --no-report.
     expect(r.stderr).toMatch(/report: .*report\.html \(\d+ plots\)/);
     expect(r.status).toBe(0);
@@ -27,10 +27,10 @@ describe('saddlepoint CLI', () => {
     expect(readFileSync(join(summary.runDir, 'report.html'), 'utf8')).toMatch(/<img[^>]+src="data:image\/png;base64,/);
   });
 
-  it('--resume continues to a larger --steps', () => {
+  it('--resume continues to a larger --steps', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
-    const first = JSON.parse(cli(['train', '--steps', '10', '--out', out, '--json', ...small]).stdout.trim().split('\n').pop()!);
-    const r = cli(['train', '--resume', first.runDir, '--steps', '15', '--backend', 'cpu', '--json']);
+    const first = JSON.parse((await cli(['train', '--steps', '10', '--out', out, '--json', ...small])).stdout.trim().split('\n').pop()!);
+    const r = (await cli(['train', '--resume', first.runDir, '--steps', '15', '--backend', 'cpu', '--json']));
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ steps: 15, runDir: first.runDir });
     expect(r.stderr).toMatch(/resuming at step 10/);
@@ -42,8 +42,8 @@ describe('saddlepoint CLI', () => {
     [['train', '--set', 'model.d.act=swish'], /model\.d\.act: got "swish"/],
     [['train', '--backend', 'gpu'], /backend: got "gpu"; allowed: "auto", "native", "wasm", "cpu"/],
     [['train', '--resume', '/nonexistent/run'], /\/nonexistent\/run: no config\.json here/],
-  ])('refuses bad input before training: %j', (args, message) => {
-    const r = cli(args as string[]);
+  ])('refuses bad input before training: %j', async (args, message) => {
+    const r = await cli(args as string[]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/    at /); // a message, not a stack trace
@@ -55,26 +55,26 @@ describe('saddlepoint CLI', () => {
     [['--seeds', 'two'], /--seeds: got "two"; expected a positive integer/],
     [['--jobs', '1.5'], /--jobs: got "1\.5"; expected a positive integer/],
     [['--set', 'dStepsPerG=0'], /dStepsPerG: Too small/],
-  ])('compare refuses bad input before any run: %j', (args, message) => {
+  ])('compare refuses bad input before any run: %j', async (args, message) => {
     const out = join(mkdtempSync(join(tmpdir(), 'sp-cli-')), 'cmp');
-    const r = cli(['compare', '--out', out, '--steps', '5', ...(args as string[])]);
+    const r = (await cli(['compare', '--out', out, '--steps', '5', ...(args as string[])]));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/    at /);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('compare --help lists the remedies and says children run single-threaded BLAS in parallel', () => {
-    const r = cli(['compare', '--help']);
+  it('compare --help lists the remedies and says children run single-threaded BLAS in parallel', async () => {
+    const r = (await cli(['compare', '--help']));
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^  spectral-norm +D's weights divided by their largest singular value/m);
     expect(r.stdout).toMatch(/--jobs > 1 every child gets OPENBLAS_NUM_THREADS=1/);
   });
 
-  it('refuses a config file that does not parse, naming the file', () => {
+  it('refuses a config file that does not parse, naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sp-cli-'));
     writeFileSync(join(dir, 'bad.yaml'), 'loss: [unclosed\n');
-    const r = cli(['train', '--config', join(dir, 'bad.yaml')]);
+    const r = (await cli(['train', '--config', join(dir, 'bad.yaml')]));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml: cannot parse/);
   });
@@ -101,15 +101,15 @@ describe('saddlepoint CLI', () => {
     expect(summary.status).toBe('stopped');
     const step = Number(/stopped at step (\d+)/.exec(stderr)![1]);
     expect(summary.steps).toBe(step);
-    const resumed = cli(['train', '--resume', summary.runDir, '--steps', String(step + 3), '--backend', 'cpu', '--json']);
+    const resumed = (await cli(['train', '--resume', summary.runDir, '--steps', String(step + 3), '--backend', 'cpu', '--json']));
     expect(resumed.status).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`resuming at step ${step}`));
   });
 
-  it('eval recomputes from a checkpoint exactly what training measured at that step', () => {
+  it('eval recomputes from a checkpoint exactly what training measured at that step', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
-    const run = JSON.parse(cli(['train', '--steps', '12', '--out', out, '--json', '--set', 'eval.samples=300', ...small]).stdout.trim().split('\n').pop()!);
-    const r = cli(['eval', run.runDir, '--backend', 'cpu', '--json']);
+    const run = JSON.parse((await cli(['train', '--steps', '12', '--out', out, '--json', '--set', 'eval.samples=300', ...small])).stdout.trim().split('\n').pop()!);
+    const r = (await cli(['eval', run.runDir, '--backend', 'cpu', '--json']));
     expect(r.status).toBe(0);
     const fields = JSON.parse(r.stdout.trim().split('\n').pop()!);
     const logged = readFileSync(join(run.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.kind === 'eval');
@@ -117,11 +117,11 @@ describe('saddlepoint CLI', () => {
     const { ms: _b, ...got } = fields;
     expect(got).toEqual(expected);
     expect(got).toMatchObject({ step: 12, modesTotal: 8, samples: 300 });
-    expect(cli(['eval', run.runDir, '--checkpoint', '7', '--backend', 'cpu']).stderr).toMatch(/no checkpoint at step 7; available: 12/);
+    expect((await cli(['eval', run.runDir, '--checkpoint', '7', '--backend', 'cpu'])).stderr).toMatch(/no checkpoint at step 7; available: 12/);
   });
 
-  it('presets lists presets and losses', () => {
-    const r = cli(['presets']);
+  it('presets lists presets and losses', async () => {
+    const r = (await cli(['presets']));
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/ring8 +8 Gaussians on a circle/);
     expect(r.stdout).toMatch(/wgan-gp +WGAN-GP/);

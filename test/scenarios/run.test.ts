@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { cli } from '../helpers/cli.ts';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,6 @@ import { parseScenarioSets } from '../../src/cli/scenario.ts';
 import { runScenario, runScenarios } from '../../src/node/scenarios.ts';
 import { jsVsWasserstein, SCENARIOS, xyGame } from '../../src/scenarios/index.ts';
 
-const cliEntry = join(import.meta.dirname, '..', '..', 'bin', 'saddlepoint.js');
-const cli = (args: string[]) => spawnSync(process.execPath, [cliEntry, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 
 describe('runScenario', () => {
@@ -57,7 +55,7 @@ describe('runScenario', () => {
 });
 
 describe('parseScenarioSets', () => {
-  it('gives a bare key to the one scenario run, and a prefixed key to the named one', () => {
+  it('gives a bare key to the one scenario run, and a prefixed key to the named one', async () => {
     expect(parseScenarioSets(['lr=0.3', 'xy-game.steps=50'], [xyGame], SCENARIOS)).toEqual({ 'xy-game': { lr: '0.3', steps: '50' } });
     expect(parseScenarioSets(['xy-game.lr=0.3', 'js-vs-wasserstein.muMax=10'], SCENARIOS.list(), SCENARIOS)).toEqual({ 'xy-game': { lr: '0.3' }, 'js-vs-wasserstein': { muMax: '10' } });
   });
@@ -66,15 +64,15 @@ describe('parseScenarioSets', () => {
     [['lr'], [xyGame], /expected key=value/],
     [['nope.lr=1'], [xyGame], /no scenario "nope"/],
     [['js-vs-wasserstein.muMax=3'], [xyGame], /scenario "js-vs-wasserstein" is not being run/],
-  ])('refuses %j', (sets, targets, message) => {
+  ])('refuses %j', async (sets, targets, message) => {
     expect(() => parseScenarioSets(sets, targets, SCENARIOS)).toThrow(message);
   });
 });
 
 describe('saddlepoint scenario (CLI)', () => {
-  it('run NAME --json prints { name, holds, measured, dir } as the last stdout line', () => {
+  it('run NAME --json prints { name, holds, measured, dir } as the last stdout line', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-scn-'));
-    const r = cli(['scenario', 'run', 'dirac-gan', '--out', out, '--json', '--set', 'steps=300', '--scale', '1']);
+    const r = (await cli(['scenario', 'run', 'dirac-gan', '--out', out, '--json', '--set', 'steps=300', '--scale', '1']));
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(Object.keys(summary).sort()).toEqual(['dir', 'holds', 'measured', 'name']);
@@ -84,8 +82,8 @@ describe('saddlepoint scenario (CLI)', () => {
     expect(existsSync(join(out, 'dirac-gan', 'report.html'))).toBe(true);
   });
 
-  it('list names every scenario with its settings', () => {
-    const r = cli(['scenario', 'list']);
+  it('list names every scenario with its settings', async () => {
+    const r = (await cli(['scenario', 'list']));
     expect(r.status).toBe(0);
     for (const name of ['saturation-curve', 'js-vs-wasserstein', 'xy-game', 'dirac-gan', 'optimal-discriminator']) expect(r.stdout).toMatch(new RegExp(`^${name} `, 'm'));
     expect(r.stdout).toContain('--set lr=0.2  learning rate η of both players');
@@ -95,8 +93,8 @@ describe('saddlepoint scenario (CLI)', () => {
     [['scenario', 'run', 'nope'], /scenario: got "nope"; allowed: saturation-curve, .*, all/],
     [['scenario', 'run', 'xy-game', '--set', 'lr=fast'], /xy-game\.lr: got "fast"; expected a number ≥ 0\.0001 and ≤ 2/],
     [['scenario', 'run', 'all', '--set', 'lr=0.3'], /with several scenarios, name the one it is for: --set <scenario>\.lr=0\.3/],
-  ])('refuses bad input with exit code 2: %j', (args, message) => {
-    const r = cli(args as string[]);
+  ])('refuses bad input with exit code 2: %j', async (args, message) => {
+    const r = await cli(args as string[]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/    at /);

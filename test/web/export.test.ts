@@ -1,3 +1,4 @@
+import { cli } from '../helpers/cli.ts';
 /**
  * A lab run exported as a tar, unpacked, and read by the CLI: `report` draws it and `eval`
  * restores its checkpoint and measures the same generator the lab measured.
@@ -13,7 +14,6 @@ import { createEngine } from '../../web/src/worker/engine.ts';
 import { tar } from '../../web/src/worker/tar.ts';
 
 const bin = resolve(import.meta.dirname, '../../bin/saddlepoint.js');
-const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 const base: LabSettings = { data: 'ring8', loss: 'non-saturating', remedies: [], lrG: 5e-4, lrD: 5e-4, k: 1, seed: 3 };
 let tmp: string;
 
@@ -32,7 +32,7 @@ function untar(archive: Uint8Array, into: string): void {
 }
 
 describe('tar', () => {
-  it('packs files that tar unpacks byte for byte, padded to 512-byte blocks', () => {
+  it('packs files that tar unpacks byte for byte, padded to 512-byte blocks', async () => {
     const a = new TextEncoder().encode('hello\n');
     const b = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
     const archive = tar([
@@ -47,7 +47,7 @@ describe('tar', () => {
     expect(Uint8Array.from(readFileSync(join(dir, 'run/sub/b.bin')))).toEqual(b);
   });
 
-  it('refuses a path longer than ustar holds', () => {
+  it('refuses a path longer than ustar holds', async () => {
     expect(() => tar([{ path: 'x'.repeat(101), data: new Uint8Array(1) }])).toThrow(`tar: path '${'x'.repeat(101)}' is longer than 100 bytes`);
   });
 });
@@ -68,12 +68,12 @@ describe('export', () => {
     expect(lines.filter((r) => r.kind === 'step').map((r) => r.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(lines.filter((r) => r.kind === 'eval').map((r) => r.step)).toEqual([0, 10, 20]);
 
-    const report = cli(['report', dir]);
+    const report = (await cli(['report', dir]));
     expect(report.stderr).toBe('');
     expect(report.status).toBe(0);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
 
-    const evaluated = cli(['eval', dir, '--samples', '500', '--backend', 'wasm', '--json']);
+    const evaluated = (await cli(['eval', dir, '--samples', '500', '--backend', 'wasm', '--json']));
     expect(evaluated.status).toBe(0);
     const measured = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!) as { step: number; modes: number; w1: number };
     const lab = events.filter((e): e is Extract<WorkerEvent, { type: 'eval' }> => e.type === 'eval').at(-1)!.record;
