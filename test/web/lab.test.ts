@@ -123,6 +123,8 @@ describe('the lab in chromium', { timeout: 120_000 }, () => {
     for (let i = 0; i < 24; i++) {
       const side = i < 12 ? 0.3 : 0.7;
       await page.mouse.click(box.x + box.width * (side + 0.01 * (i % 4)), box.y + box.height * (0.45 + 0.03 * (i % 3)));
+      // Each click is counted before the next, so a busy page cannot merge two clicks into one.
+      await page.getByTestId('train-drawn').filter({ hasText: `train on ${i + 1} point` }).waitFor({ timeout: 15_000 });
     }
     expect(await text('train-drawn')).toBe('train on 24 points');
     await shot('drawing.png', 'heatmap');
