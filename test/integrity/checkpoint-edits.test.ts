@@ -1,3 +1,4 @@
+import { errorOf } from '../helpers/errors.ts';
 import { sessionFromConfig } from '../../src/run/index.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,15 +36,7 @@ function edit(ckpt: string, change: (m: Manifest) => void, reseal: boolean): voi
   writeFileSync(path, JSON.stringify(m));
 }
 
-function checkpointErrorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CheckpointError) return err;
-    throw err;
-  }
-  throw new Error('expected a CheckpointError');
-}
+const checkpointErrorOf = (fn: () => unknown): CheckpointError => errorOf(CheckpointError, fn);
 
 describe('edited checkpoints are refused with the path and field, and nothing on disk changes', () => {
   it.each<[string, (m: Manifest) => void, RegExp]>([
