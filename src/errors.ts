@@ -34,7 +34,11 @@ export class CheckpointError extends Error {
 /** Training produced NaN or Inf; the last good checkpoint is kept. */
 export class DivergenceError extends Error {
   override name = 'DivergenceError';
-  constructor(message: string, readonly step: number) {
+  /**
+   * @param step the step whose loss or gradient was not finite
+   * @param lastGood the newest checkpoint kept (set once a run has recorded the divergence; null: none was written before it)
+   */
+  constructor(message: string, readonly step: number, readonly lastGood?: { location: string; step: number } | null) {
     super(message);
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PRESET_NAMES, parseConfigText, resolveConfig, type RunConfig } from '../config/index.ts';
 import type { GanSession } from '../train/index.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, DivergenceError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 import { checkSizes } from '../config/index.ts';
 import { acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
@@ -93,6 +93,7 @@ async function train(flags: TrainFlags): Promise<void> {
   }
   const interrupt = onInterrupt('stopping: saving a checkpoint (Ctrl-C again to quit without it)');
   let progress: TrainProgress | undefined;
+  let runDirOf: string | undefined = plan?.runDir;
   const common = {
     outRoot: flags.out,
     label: flags.preset ?? 'run',
@@ -101,6 +102,7 @@ async function train(flags: TrainFlags): Promise<void> {
     onStart({ runDir, config: c, startStep, session }: { runDir: string; config: RunConfig; startStep: number; session: GanSession }) {
       // A new run's directory name is claimed atomically, so locking it here (before any record) is race-free.
       if (!lock) takeLock(runDir);
+      runDirOf = runDir;
       for (const w of session.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       process.stderr.write(
         `saddlepoint train · data ${c.data.kind} · loss ${c.loss.name} · seed ${c.seed} · ${c.steps} steps · backend ${backendText}\n` +
@@ -112,7 +114,15 @@ async function train(flags: TrainFlags): Promise<void> {
     shouldStop: interrupt.requested,
   };
   try {
-    const result = resuming ? await runTraining({ ...common, resume: flags.resume! }) : await runTraining({ ...common, config: config! });
+    const result = await (resuming ? runTraining({ ...common, resume: flags.resume! }) : runTraining({ ...common, config: config! })).catch((err: unknown) => {
+      // Exit 3 still ends with the summary a script (compare, sweep) reads: where, when and what is left.
+      if (flags.json && err instanceof DivergenceError) {
+        progress?.stop();
+        const { step, lastGood } = err;
+        process.stdout.write(`${JSON.stringify({ runDir: runDirOf, status: 'diverged', step, reason: err.message.split('\n')[0], lastGoodCheckpoint: lastGood ?? null, backend: backend.name })}\n`);
+      }
+      throw err;
+    });
     progress?.stop();
     if (result.status === 'stopped') {
       process.stderr.write(`stopped at step ${result.steps}; checkpoint saved. Resume with: npx saddlepoint train --resume ${result.runDir}\n`);

@@ -12,7 +12,7 @@ import { COMPARE_METRICS, COMPARE_METRIC_NAMES, compareChart, type CompareMetric
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { renderPng } from './render.ts';
 import { readMetrics, RUN_FILES } from './run-dir.ts';
-import { lastLine, runTrainChild, takeRunDir, type ChildOptions } from './train-child.ts';
+import { divergedText, lastLine, runTrainChild, takeRunDir, type ChildOptions } from './train-child.ts';
 
 /** Files `compare` writes in its output folder (besides one run directory per remedy and seed). */
 export const COMPARE_FILES = { json: 'results.json', markdown: 'results.md', png: 'results.png', log: 'train.log' } as const;
@@ -249,6 +249,8 @@ export async function runPlanned(run: PlannedRun, options: ChildOptions = {}): P
   if (ok && !evaluation) {
     ok = false;
     problem = `no evaluation record in ${RUN_FILES.metrics}`;
+  } else if (divergedText(summary)) {
+    problem = divergedText(summary);
   } else if (code === 0 && !ok) {
     problem = summary ? `the run ended with status "${summary.status}"` : 'no JSON summary on stdout';
   }

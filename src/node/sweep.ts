@@ -16,7 +16,7 @@ import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { renderPng } from './render.ts';
 import { readMetrics, RUN_FILES } from './run-dir.ts';
 import { finalMetrics, type RunIndex } from './run-index.ts';
-import { lastLine, runTrainChild, takeRunDir } from './train-child.ts';
+import { divergedText, lastLine, runTrainChild, takeRunDir } from './train-child.ts';
 
 /** Files a sweep writes in its output folder, besides `trials/<id>/`. */
 export const SWEEP_FILES = { json: 'sweep.json', markdown: 'sweep.md', bestConfig: 'best-config.json', png: 'sweep.png', log: 'train.log', trials: 'trials' } as const;
@@ -113,6 +113,7 @@ async function runRung(trial: Trial, action: AshaAction, dir: string, metric: Sw
   const interrupted = child.code === 130 && child.summary?.status === 'stopped';
   if (child.spawnError) error = child.spawnError.message;
   else if (interrupted) error = `interrupted at step ${child.summary?.steps ?? '?'} (checkpoint saved)`;
+  else if (divergedText(child.summary)) error = `exit 3: ${divergedText(child.summary)}`;
   else if (child.code !== 0) error = `exit ${child.code ?? `signal ${child.signal}`}: ${lastLine(child.stderr) ?? 'nothing on stderr'}`;
   else if (child.summary?.status !== 'done') error = child.summary ? `the run ended with status "${child.summary.status}"` : 'no JSON summary on stdout';
   else if (!record) error = `no evaluation at step ${action.steps} in ${RUN_FILES.metrics}`;

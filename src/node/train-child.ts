@@ -18,6 +18,10 @@ export interface TrainSummary {
   steps?: number;
   wallSeconds?: number;
   backend?: string;
+  /** A diverged run (exit 3): the step whose loss or gradient was not finite, why, and the checkpoint kept. */
+  step?: number;
+  reason?: string;
+  lastGoodCheckpoint?: { location: string; step: number } | null;
 }
 
 /** How a child ended and what it said. */
@@ -44,6 +48,13 @@ export interface ChildOptions {
 export function lastLine(text: string): string | null {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.at(-1) ?? null;
+}
+
+/** A diverged child's account from its `--json` summary (why, and the checkpoint kept), or null when it did not diverge. */
+export function divergedText(summary: TrainSummary | null): string | null {
+  if (summary?.status !== 'diverged') return null;
+  const kept = summary.lastGoodCheckpoint;
+  return `${summary.reason ?? `diverged at step ${summary.step ?? '?'}`}; ${kept ? `last good checkpoint at step ${kept.step}` : 'it diverged before its first checkpoint'}`;
 }
 
 /** The `--json` summary a child prints as its last stdout line, or null when it printed none. */

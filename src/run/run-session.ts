@@ -31,6 +31,12 @@ export interface RunPlan {
   eval: { every: number; samples: number; seed: number; snapshots: boolean; health?: boolean; snapshotPoints?: number; surfaceResolution?: number };
   /** Yield to the event loop at least this often (ms), so signals and UIs are served (default 100). */
   yieldEveryMs?: number;
+  /**
+   * A run without a checkpoint yet takes its first one early, so a crash loses little: at its
+   * first evaluation or after this many ms of training, whichever comes first (default 30,000);
+   * then on `checkpointEvery`'s cadence.
+   */
+  firstCheckpointMs?: number;
 }
 
 /** The plan a config describes. */
@@ -72,7 +78,7 @@ export interface RunOutcome {
  * throws a {@link DivergenceError} naming that checkpoint. Knows nothing of files or terminals.
  */
 export async function runSession(session: GanSession, plan: RunPlan, store: RunStore, sinks: RunSinks = {}): Promise<RunOutcome> {
-  const { until, checkpointEvery, keepCheckpoints, yieldEveryMs = 100 } = plan;
+  const { until, checkpointEvery, keepCheckpoints, yieldEveryMs = 100, firstCheckpointMs = 30_000 } = plan;
   const evalEvery = plan.eval.every;
   const t0 = performance.now();
   const startStep = session.step;
@@ -80,6 +86,8 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
   let lastYield = t0;
   let lastCheckpoint = session.step;
   let lastEval = session.step;
+  // A resumed session starts from a checkpoint; a new one has none until the early first one.
+  let haveCheckpoint = (await store.listCheckpoints()).length > 0;
   const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000 });
   const evaluateNow = async () => {
     if (evalEvery > 0 && lastEval !== session.step) {
@@ -94,6 +102,7 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
   const checkpoint = async () => {
     const location = await store.saveCheckpoint(await encodeCheckpoint(session), keepCheckpoints);
     lastCheckpoint = session.step;
+    haveCheckpoint = true;
     sinks.onCheckpoint?.(location);
   };
   try {
@@ -101,8 +110,10 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
       last = ganStep(session);
       await store.append(last);
       await sinks.onRecord?.(last);
-      if (evalEvery > 0 && session.step % evalEvery === 0) await evaluateNow();
-      if (checkpointEvery > 0 && session.step % checkpointEvery === 0) await checkpoint();
+      const evaluated = evalEvery > 0 && session.step % evalEvery === 0;
+      if (evaluated) await evaluateNow();
+      const early = !haveCheckpoint && (evaluated || performance.now() - t0 >= firstCheckpointMs);
+      if (checkpointEvery > 0 && (session.step % checkpointEvery === 0 || early)) await checkpoint();
       const now = performance.now();
       if (now - lastYield >= yieldEveryMs) {
         await yieldToEventLoop();
@@ -121,8 +132,9 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
     if (!(err instanceof DivergenceError)) throw err;
     await store.append({ kind: 'diverged', step: err.step, message: err.message });
     const kept = await store.listCheckpoints();
-    const where = kept.length ? `last good checkpoint: ${(await store.latestCheckpoint()).location}` : 'no checkpoint was written before it';
-    throw new DivergenceError(`${err.message}\n${where}`, err.step);
+    const lastGood = kept.length ? { location: (await store.latestCheckpoint()).location, step: kept[kept.length - 1] } : null;
+    const where = lastGood ? `last good checkpoint: ${lastGood.location}` : 'no checkpoint was written before it';
+    throw new DivergenceError(`${err.message}\n${where}`, err.step, lastGood);
   }
 }
 

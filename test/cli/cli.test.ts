@@ -27,6 +27,20 @@ describe('saddlepoint CLI', () => {
     expect(readFileSync(join(summary.runDir, 'report.html'), 'utf8')).toMatch(/<img[^>]+src="data:image\/png;base64,/);
   });
 
+  it('a diverged run exits 3 and --json still ends stdout with what happened and the checkpoint kept', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    // WGAN with SGD at lr 1e5 overflows within a few dozen steps (measured: step 10 at the tiny test config).
+    const diverge = ['--set', 'checkpointEvery=2', '--set', 'optim.d={"name":"sgd","lr":1e5}', '--set', 'optim.g={"name":"sgd","lr":1e5}'];
+    const r = await cli(['train', '--loss', 'wasserstein', '--steps', '200', '--out', out, '--json', ...small, ...diverge]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/error: training diverged at step \d+/);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ status: 'diverged', reason: expect.stringMatching(/^training diverged at step \d+: [DG]'s /), backend: 'cpu' });
+    expect(summary.step).toBeLessThan(200);
+    expect(summary.lastGoodCheckpoint.step).toBe(2 * Math.floor((summary.step - 1) / 2));
+    expect(existsSync(join(summary.runDir, 'checkpoints', String(summary.lastGoodCheckpoint.step), 'checkpoint.json'))).toBe(true);
+  });
+
   it('--resume continues to a larger --steps', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
     const first = JSON.parse((await cli(['train', '--steps', '10', '--out', out, '--json', ...small])).stdout.trim().split('\n').pop()!);

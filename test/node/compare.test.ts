@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.ts';
 import { aggregateRuns, compareMarkdown, formatStat, meanSe, planCompare, type RunOutcome } from '../../src/node/compare.ts';
+import { divergedText } from '../../src/node/train-child.ts';
 import { compareChart } from '../../src/report/index.ts';
 import { compileChecked, dataOf, marksOf } from '../report/spec-helpers.ts';
 import { configErrorOf } from '../helpers/errors.ts';
@@ -177,5 +178,15 @@ describe('saddlepoint compare, end to end', () => {
     expect(md).toMatch(/^\| hinge\+label-smoothing \| 0 of 2 \(2 failed\) \| – \| – \| – \| – \| – \|$/m);
     expect(stdout.startsWith(md)).toBe(true);
     expect([...readFileSync(join(out, 'results.png')).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+});
+
+describe('a diverged child, as compare and sweep report it', () => {
+  it('names the step, the reason and the checkpoint kept, from the --json summary of exit 3', () => {
+    const reason = "training diverged at step 37: D's dLoss = NaN; weights were not updated";
+    expect(divergedText({ status: 'diverged', step: 37, reason, lastGoodCheckpoint: { location: 'x/checkpoints/30', step: 30 } })).toBe(`${reason}; last good checkpoint at step 30`);
+    expect(divergedText({ status: 'diverged', step: 3, reason, lastGoodCheckpoint: null })).toBe(`${reason}; it diverged before its first checkpoint`);
+    expect(divergedText({ status: 'done', steps: 40 })).toBeNull();
+    expect(divergedText(null)).toBeNull();
   });
 });

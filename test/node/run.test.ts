@@ -37,7 +37,7 @@ describe('run directories', () => {
     let calls = 0;
     const first = await runTraining({ config, outRoot: tmp(), shouldStop: () => ++calls >= 20 });
     expect(first.status).toBe('stopped');
-    expect(listCheckpoints(first.runDir)).toEqual([20]);
+    expect(listCheckpoints(first.runDir)).toEqual([15, 20]); // the early first checkpoint at the first evaluation, then the stop
     const resumed = await runTraining({ resume: first.runDir });
     expect(resumed.steps).toBe(40);
     const a = steps(whole.runDir);

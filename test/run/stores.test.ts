@@ -20,14 +20,33 @@ describe('run stores', () => {
     const first = await startRun({ ...config, steps: 6 }, store);
     disposeSession(first.session);
     expect(store.run.config?.steps).toBe(6);
-    expect(await store.listCheckpoints()).toEqual([6]);
+    expect(await store.listCheckpoints()).toEqual([4, 6]); // the early first checkpoint at the first evaluation, then the end
     expect([...store.run.snapshots.keys()]).toEqual([4, 6]);
     const resumed = await resumeRun(store, { until: 12 });
     disposeSession(resumed.session);
     const kinds = (await store.readRecords()).map((r) => `${r.kind}@${r.step}`);
     expect(kinds.filter((k) => k.startsWith('eval'))).toEqual(['eval@4', 'eval@6', 'eval@8', 'eval@12']);
     expect(kinds.filter((k) => k.startsWith('step'))).toHaveLength(12);
-    expect(await store.listCheckpoints()).toEqual([6, 12]);
+    expect(await store.listCheckpoints()).toEqual([4, 6, 12]);
+  });
+
+  it('the first checkpoint comes early: at the first evaluation, or after firstCheckpointMs without one; then on cadence', async () => {
+    const plan = { ...runPlan(config), checkpointEvery: 10, until: 12 };
+    const atEval = memoryStore('early-eval');
+    const a = sessionFromConfig(config);
+    await runSession(a, plan, atEval);
+    disposeSession(a);
+    expect(await atEval.listCheckpoints()).toEqual([4, 10, 12]);
+    const byTime = memoryStore('early-time');
+    await byTime.writeConfig(config, {});
+    const b = sessionFromConfig(config);
+    await runSession(b, { ...plan, eval: { ...plan.eval, every: 0 }, firstCheckpointMs: 0 }, byTime);
+    disposeSession(b);
+    expect(await byTime.listCheckpoints()).toEqual([1, 10, 12]);
+    // A resumed run already has a checkpoint: no early one.
+    const resumed = await resumeRun(byTime, { until: 16 });
+    disposeSession(resumed.session);
+    expect(await byTime.listCheckpoints()).toEqual([10, 12, 16]);
   });
 
   it('the file store and the memory store hold the same records for the same run', async () => {
