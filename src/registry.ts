@@ -25,3 +25,20 @@ export function byName<const T extends readonly { readonly name: string }[]>(def
   }
   return Object.freeze(out) as ByName<T>;
 }
+
+/** The kind of data a run trains on: low-dimensional points (the toy sets, points files) or images. */
+export type DataDomain = 'points' | 'images';
+
+/**
+ * Settings a loss or stabilizer brings with it — from its paper or reference code, or measured
+ * here — applied when it is chosen, field by field, unless the user set that field (presets do
+ * not count: they hold the plain GAN's settings). The resolved config lists what was applied.
+ */
+export interface Recommendation {
+  /** A config fragment, e.g. `{ dStepsPerG: 5, optim: { d: { name: 'adam', beta2: 0.9 } } }`. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The source and the reason, one sentence. */
+  readonly why: string;
+  /** Only for this kind of data (default: any). */
+  readonly domain?: DataDomain;
+}

@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { PRESET_NAMES, PRESETS, parseRemedyList, REMEDIES, REMEDY_NAMES } from '../config/index.ts';
+import { PRESET_NAMES, PRESETS, parseRemedyList, REMEDIES, REMEDY_NAMES, resolveConfig } from '../config/index.ts';
 import { LOSS_NAMES } from '../losses/index.ts';
 import { compareMarkdown, runCompare, type RunOutcome } from '../node/index.ts';
 import { BACKEND_NAMES } from '../tensor/index.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
-import { configFromFlags } from './train.ts';
+import { sourcesFromFlags } from './train.ts';
 
 interface CompareFlags {
   data?: string;
@@ -22,6 +22,8 @@ interface CompareFlags {
   config: string[];
   set: string[];
   backend?: string;
+  /** commander's negation of --no-recommended. */
+  recommended?: boolean;
   json?: boolean;
 }
 
@@ -54,7 +56,7 @@ async function compare(flags: CompareFlags): Promise<void> {
   const seedCount = positiveIntFlag('--seeds', flags.seeds)!;
   const jobs = positiveIntFlag('--jobs', flags.jobs) ?? availableParallelism();
   const preset = flags.preset ?? (flags.config.length ? undefined : flags.data !== undefined && Object.hasOwn(PRESETS, flags.data) ? flags.data : 'ring8');
-  const base = configFromFlags({
+  const trainFlags = {
     preset,
     config: flags.config,
     // --data goes before the user's --set, so `--data ring --set data.modes=6` works.
@@ -62,24 +64,37 @@ async function compare(flags: CompareFlags): Promise<void> {
     loss: flags.loss,
     steps: flags.steps,
     backend: flags.backend,
+    recommended: flags.recommended,
     out: flags.out ?? '',
     report: false,
-  });
+  };
+  const sources = sourcesFromFlags(trainFlags);
+  const base = resolveConfig(sources);
+  // The same base as `train` arguments, so each row can print the command that reproduces it.
+  const trainArgs = [
+    ...(preset !== undefined ? ['--preset', preset] : []),
+    ...flags.config.flatMap((f) => ['--config', f]),
+    ...trainFlags.set.flatMap((x) => ['--set', x]),
+    ...(flags.loss !== undefined ? ['--loss', flags.loss] : []),
+    ...(flags.steps !== undefined ? ['--steps', flags.steps] : []),
+    ...(flags.backend !== undefined ? ['--backend', flags.backend] : []),
+    ...(flags.recommended === false ? ['--no-recommended'] : []),
+  ];
   const seeds = Array.from({ length: seedCount }, (_, i) => base.seed + i);
   const out = flags.out ?? defaultOut(base.data.kind, base.loss.name);
 
   const interrupt = onInterrupt('stopping: no new runs; waiting for the running ones (Ctrl-C again to quit now)');
   try {
     const summary = await runCompare({
-      base,
+      sources,
+      command: { args: trainArgs },
       remedies,
       seeds,
       out,
       jobs,
       onPlanned(plan) {
         const parallel = Math.min(jobs, plan.length);
-        const own = process.env.OPENBLAS_NUM_THREADS;
-        const threads = parallel > 1 ? (own === undefined ? ' (OPENBLAS_NUM_THREADS=1 each)' : ` (OPENBLAS_NUM_THREADS=${own} from your environment)`) : '';
+        const threads = parallel > 1 ? (base.threads === 'auto' ? ' (threads=1 each)' : ` (threads=${base.threads} each, as set)`) : '';
         process.stderr.write(
           `saddlepoint compare · data ${base.data.kind} · loss ${base.loss.name} · ${base.steps} steps · ${plural(remedies.length, 'remedy', 'remedies')} × ${plural(seeds.length, 'seed', 'seeds')} = ${plural(plan.length, 'run', 'runs')}, ${parallel} at a time${threads}\n` +
             `output: ${out}\n`,
@@ -121,14 +136,16 @@ export function registerCompare(program: Command): void {
     .option('--config <file>', 'JSON or YAML config file, merged over the preset (repeatable)', collect, [])
     .option('--set <key=value>', 'override one field of the base config, e.g. --set model.d.hidden=[64] (repeatable)', collect, [])
     .option('--backend <name>', `tensor backend of every run: ${BACKEND_NAMES.join(', ')}`)
+    .option('--no-recommended', 'run each remedy with the base settings only, without the settings it recommends (its paper\'s k, Adam β, λ …)')
     .option('--json', 'print the JSON summary (results.json) as the last line of stdout')
     .addHelpText(
       'after',
       `\nRemedies:\n${remedyHelp()}\n\n` +
         'Each run is a child process (saddlepoint train), so a crash loses that run only; it is listed in the table with its\n' +
-        'exit code and last stderr line, and the exit code is 1. With --jobs > 1 every child gets OPENBLAS_NUM_THREADS=1\n' +
-        '(unless you set it), so parallel runs do not fight over the cores on the native backend. Ctrl-C launches no new runs\n' +
-        'and writes the table of those that ran.\n\n' +
+        'exit code and last stderr line, and the exit code is 1. With --jobs > 1 every run gets threads=1 (one OpenBLAS\n' +
+        'thread; unless you --set threads), so parallel runs do not fight over the cores on the native backend. The thread\n' +
+        'count changes the numbers, so it is written into each config, and results.md lists the train command of each row.\n' +
+        'Ctrl-C launches no new runs and writes the table of those that ran.\n\n' +
         'Examples:\n' +
         '  npx saddlepoint compare --data ring8 --loss non-saturating --remedies none,spectral-norm,minibatch-std,pac2,wgan-gp --seeds 5 --steps 2000\n' +
         '  npx saddlepoint compare --remedies none,spectral-norm+pac2,wgan-gp+k5 --seeds 3 --out runs/cmp --json',

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PRESET_NAMES, parseConfigText, resolveConfig, type RunConfig } from '../config/index.ts';
+import { describeApplied, PRESET_NAMES, parseConfigText, REMEDY_NAMES, resolveConfig, type ConfigSources, type RunConfig } from '../config/index.ts';
 import type { GanSession } from '../train/index.ts';
 import { ConfigError, DivergenceError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 import { checkSizes } from '../config/index.ts';
-import { acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
+import { nodeDatasets, acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
 import { BACKEND_NAMES, type BackendName } from '../tensor/index.ts';
 import { intFlag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -17,6 +17,9 @@ interface TrainFlags {
   config: string[];
   set: string[];
   loss?: string;
+  remedy?: string;
+  /** commander's negation of --no-recommended. */
+  recommended?: boolean;
   steps?: string;
   seed?: string;
   backend?: string;
@@ -41,8 +44,13 @@ function readConfigFile(path: string) {
   return parseConfigText(text, path);
 }
 
-/** The config a `train` invocation describes (preset → files → --set → flags). */
+/** The config a `train` invocation describes (preset → files → --set → flags → --remedy), with the recommended settings it brings. */
 export function configFromFlags(flags: TrainFlags): RunConfig {
+  return resolveConfig(sourcesFromFlags(flags));
+}
+
+/** The config sources of a `train` invocation, before they are resolved. */
+export function sourcesFromFlags(flags: TrainFlags): ConfigSources {
   const flagConfig: Record<string, unknown> = {};
   if (flags.loss !== undefined) flagConfig.loss = { name: flags.loss };
   const steps = intFlag('--steps', flags.steps);
@@ -52,17 +60,20 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
   if (flags.backend !== undefined) flagConfig.backend = flags.backend;
   if (flags.name !== undefined) flagConfig.name = flags.name;
   const preset = flags.preset ?? (flags.config.length === 0 ? 'ring8' : undefined);
-  return resolveConfig({
+  return {
     preset,
     files: flags.config.map(readConfigFile),
     sets: flags.set,
     flags: flagConfig,
-  });
+    datasets: nodeDatasets,
+    remedy: flags.remedy,
+    noRecommendations: flags.recommended === false,
+  };
 }
 
 async function train(flags: TrainFlags): Promise<void> {
   const resuming = flags.resume !== undefined;
-  if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed)) {
+  if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed || flags.remedy || flags.recommended === false)) {
     throw new ConfigError('--resume continues a run with its stored config; only --steps and --backend may be given with it');
   }
   if (flags.allowChangedConfig && !resuming) throw new ConfigError('--allow-changed-config only applies with --resume');
@@ -77,7 +88,7 @@ async function train(flags: TrainFlags): Promise<void> {
   for (const w of plan?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   checkSizes(plan ? plan.config : config!, availableMemory());
   const requested = (flags.backend ?? (plan ? plan.config.backend : config!.backend) ?? 'auto') as BackendName;
-  const backend = await useNodeBackend(requested);
+  const backend = await useNodeBackend(requested, (plan ? plan.config : config!).threads);
   const backendText = `${backend.name}${Object.keys(backend.details).length ? ` (${Object.entries(backend.details).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`;
   for (const s of backend.skipped) process.stderr.write(`note: backend ${s.name} skipped: ${s.reason}\n`);
 
@@ -104,6 +115,9 @@ async function train(flags: TrainFlags): Promise<void> {
       if (!lock) takeLock(runDir);
       runDirOf = runDir;
       for (const w of session.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      if (startStep === 0 && c.recommended.length) {
+        process.stderr.write(`recommended settings applied (set a field to choose your own):\n${describeApplied(c.recommended).map((l) => `  ${l}\n`).join('')}`);
+      }
       process.stderr.write(
         `saddlepoint train · data ${c.data.kind} · loss ${c.loss.name} · seed ${c.seed} · ${c.steps} steps · backend ${backendText}\n` +
           `run directory: ${runDir}${startStep > 0 ? ` (resuming at step ${startStep})` : ''}\n`,
@@ -154,6 +168,8 @@ export function registerTrain(program: Command): void {
     .option('--config <file>', 'JSON or YAML config file, merged over the preset (repeatable)', collect, [])
     .option('--set <key=value>', 'override one field, e.g. --set loss.lambda=5 --set model.g.hidden=[64,64] (repeatable)', collect, [])
     .option('--loss <name>', `loss family: ${LOSS_NAMES.join(', ')}`)
+    .option('--remedy <name>', `a remedy applied over the config, as compare applies it (join with +): ${REMEDY_NAMES.join(', ')}`)
+    .option('--no-recommended', "apply none of the settings the chosen loss and remedies recommend (k, Adam's β, λ …): the config exactly as merged")
     .option('--steps <n>', 'total generator steps')
     .option('--seed <n>', 'seed for data, weights and noise')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')}`)

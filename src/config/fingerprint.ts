@@ -4,9 +4,12 @@ import type { RunConfig } from './schema.ts';
 /** Fields a resumed run may change without changing the experiment: how long it runs and where. */
 export const RESUMABLE_FIELDS = ['steps', 'backend'] as const;
 
+/** Fields that record how the config was made, not what it trains: `recommended` lists settings already in the config. */
+const RECORD_FIELDS = ['recommended'] as const;
+
 function experiment(config: RunConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
-  for (const field of RESUMABLE_FIELDS) delete out[field];
+  for (const field of [...RESUMABLE_FIELDS, ...RECORD_FIELDS]) delete out[field];
   return out;
 }
 

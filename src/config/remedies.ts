@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import { parseOrThrow } from '../validate.ts';
-import { mergeConfig, type JsonObject } from './resolve.ts';
+import { mergeConfig, type JsonObject } from './merge.ts';
 import type { DatasetRegistry } from '../data/index.ts';
 import { runConfigSchema, runConfigSchemaFor, type RunConfig, type RunConfigInput } from './schema.ts';
 
@@ -127,14 +127,18 @@ export type RemedyName = keyof typeof REMEDIES;
 /** Built-in remedy names, in help order. */
 export const REMEDY_NAMES = Object.keys(REMEDIES) as RemedyName[];
 
+/** A remedy's fragment as a config layer over `base`: its stabilizers appended to the base's (the layer holds the whole list), the rest as given. */
+export function remedyLayer(base: RunConfig, patch: RemedyPatch): JsonObject {
+  const { stabilizers, ...rest } = patch;
+  return stabilizers ? { ...rest, stabilizers: [...base.stabilizers, ...stabilizers] } : rest;
+}
+
 /**
  * Merges one remedy's fragment over a config: objects deep-merge as in {@link mergeConfig}
  * (a loss whose name changes is replaced whole), stabilizers are appended to the base's.
  */
 export function mergeRemedyPatch(base: RunConfig, patch: RemedyPatch): JsonObject {
-  const { stabilizers, ...rest } = patch;
-  const merged = mergeConfig(base, rest);
-  return stabilizers ? { ...merged, stabilizers: [...base.stabilizers, ...stabilizers] } : merged;
+  return mergeConfig(base, remedyLayer(base, patch));
 }
 
 function unknownRemedy(name: string, spec: string, registry: RemedyRegistry): ConfigError {
@@ -170,7 +174,9 @@ export function parseRemedyList(text: string, registry: RemedyRegistry = REMEDIE
 
 /**
  * The run config for `base` with remedy `spec` (a name or a `+` combination) applied, each
- * part's fragment merged in turn and the result validated by the schema. A config the schema
+ * part's fragment merged in turn and the result validated by the schema: the fragments alone,
+ * without the recommended settings a remedy brings (`resolveConfig({ …, remedy })` applies those,
+ * as `compare` and `train --remedy` do). A config the schema
  * refuses is a ConfigError naming the remedy.
  *
  * @example

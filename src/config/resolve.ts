@@ -1,52 +1,12 @@
 import { isScalar, parse as parseYaml, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { parseOrThrow } from '../validate.ts';
+import { recommendationsFor, recommendedFragment, type AppliedSetting } from './recommend.ts';
+import { remedyLayer, remedyParts, REMEDIES, type RemedyRegistry } from './remedies.ts';
+import { isObject, mergeConfig, UNSAFE_KEYS, type JsonObject } from './merge.ts';
 import { PRESETS, PRESET_NAMES } from './presets.ts';
-import type { DatasetRegistry } from '../data/index.ts';
+import { toyDatasets, type DatasetRegistry } from '../data/index.ts';
 import { runConfigSchema, runConfigSchemaFor, type RunConfig } from './schema.ts';
-
-/** A parsed JSON/YAML object; its contents are checked by the schema, not here. */
-export type JsonObject = Record<string, unknown>;
-
-function isObject(v: unknown): v is JsonObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/**
- * Deep merge where `over` wins. Objects merge key by key; arrays and scalars replace. An object
- * whose discriminator (`name` or `kind`) changes is replaced whole, because the fields of one loss
- * or dataset mean nothing to another.
- */
-export function mergeConfig(base: JsonObject, over: JsonObject, path: readonly string[] = []): JsonObject {
-  const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    refuseUnsafeKey(key, [...path, key]);
-    const prev = out[key];
-    if (isObject(prev) && isObject(value) && !discriminatorChanged(prev, value)) out[key] = mergeConfig(prev, value, [...path, key]);
-    else {
-      refuseUnsafeKeysIn(value, [...path, key]);
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
-/** Keys that would reach an object's prototype when assigned; no config field is named so. */
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-function refuseUnsafeKey(key: string, path: readonly string[]): void {
-  if (UNSAFE_KEYS.has(key)) throw new ConfigError(`invalid config:\n  ${path.join('.')}: '${key}' is not a config field (it would change JavaScript's object prototype)`);
-}
-
-function refuseUnsafeKeysIn(value: unknown, path: readonly string[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => refuseUnsafeKeysIn(v, [...path, `[${i}]`]));
-  else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      refuseUnsafeKey(k, [...path, k]);
-      refuseUnsafeKeysIn(v, [...path, k]);
-    }
-  }
-}
 
 /** The path of the first number in `value` that is not finite (YAML's `.nan`, `.inf`, or `1e999`), if any. */
 function nonFinitePath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
@@ -87,10 +47,6 @@ function refuseNonFinite(value: unknown, source: string, text?: string): void {
 
 function valueAtPath(value: unknown, path: readonly (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), value);
-}
-
-function discriminatorChanged(a: JsonObject, b: JsonObject): boolean {
-  return (['name', 'kind'] as const).some((k) => k in b && k in a && a[k] !== b[k]);
 }
 
 /** Parses JSON or YAML config text; `source` names the file in errors. */
@@ -141,26 +97,65 @@ export interface ConfigSources {
   flags?: JsonObject;
   /** The data sources `data.kind` may name (default: the core's toy sets; Node passes its own registry). */
   datasets?: DatasetRegistry;
+  /** A remedy (a name or a `+` combination) applied over everything else, as `compare` and `train --remedy` do. */
+  remedy?: string;
+  /** Where remedy names are looked up (default: the built-in remedies). */
+  remedies?: RemedyRegistry;
+  /** Leave out the losses' and stabilizers' recommended settings (the plain merge). */
+  noRecommendations?: boolean;
 }
 
 /**
- * Merges preset → files → `--set` → flags and validates once. Everything after this is typed.
+ * Merges preset → files → `--set` → flags (→ remedy), applies the recommended settings of the
+ * loss and stabilizers chosen (field by field, except where a file, `--set`, flag or the remedy
+ * sets the field; the preset does not count), and validates once. The resolved config lists the
+ * settings it received in `recommended`. Everything after this is typed.
  *
  * @example
  * const config = resolveConfig({ preset: 'ring8', flags: { loss: { name: 'wgan-gp' }, steps: 2000 } });
+ * // config.dStepsPerG: 5, config.recommended[0]: { field: 'dStepsPerG', value: 5, by: 'loss wgan-gp', why: '…' }
  */
 export function resolveConfig(sources: ConfigSources): RunConfig {
-  let merged: JsonObject = {};
+  let presetLayer: JsonObject = {};
   if (sources.preset !== undefined) {
     const preset = PRESETS[sources.preset];
     if (!preset) throw new ConfigError(`invalid config:\n  preset: got "${sources.preset}"; allowed: ${PRESET_NAMES.join(', ')}`);
-    merged = mergeConfig(merged, { ...preset.config });
+    presetLayer = { ...preset.config };
   }
-  for (const file of sources.files ?? []) merged = mergeConfig(merged, file);
-  for (const setting of sources.sets ?? []) merged = mergeConfig(merged, parseSetting(setting));
-  if (sources.flags) merged = mergeConfig(merged, sources.flags);
-  if (!('data' in merged)) {
-    throw new ConfigError(`invalid config:\n  data: is required; pick a preset (${PRESET_NAMES.join(', ')}) or set data.kind`);
+  const layers: JsonObject[] = [...(sources.files ?? []), ...(sources.sets ?? []).map(parseSetting), ...(sources.flags ? [sources.flags] : [])];
+  const datasets = sources.datasets ?? toyDatasets;
+  const schema = sources.datasets ? runConfigSchemaFor(sources.datasets) : runConfigSchema;
+  const settle = (what?: string): RunConfig => {
+    const plain = layers.reduce((acc, layer) => mergeConfig(acc, layer), presetLayer);
+    let merged = plain;
+    if (!('data' in merged)) {
+      throw new ConfigError(`invalid config:\n  data: is required; pick a preset (${PRESET_NAMES.join(', ')}) or set data.kind`);
+    }
+    if (!sources.noRecommendations) {
+      // A recommendation may choose the loss (spectral norm's hinge), whose own ones then apply: settle in a few passes.
+      let applied: AppliedSetting[] = [];
+      for (let pass = 0; pass < 3; pass++) {
+        const next = recommendedFragment(recommendationsFor(merged, datasets), layers, plain);
+        const candidate = layers.reduce((acc, layer) => mergeConfig(acc, layer), mergeConfig(presetLayer, next.fragment));
+        const stable = JSON.stringify(next.applied) === JSON.stringify(applied);
+        merged = candidate;
+        applied = next.applied;
+        if (stable) break;
+      }
+      const given = Array.isArray(merged.recommended) ? merged.recommended : [];
+      merged = { ...merged, recommended: [...given, ...applied] };
+    }
+    return parseOrThrow(schema, merged, what);
+  };
+  let config = settle();
+  if (sources.remedy !== undefined) {
+    const registry: RemedyRegistry = sources.remedies ?? REMEDIES;
+    for (const part of remedyParts(sources.remedy, registry)) {
+      // The remedy reads the config as resolved so far (TTUR's ratio is to G's recommended rate) and then counts as the user's choice.
+      layers.push(remedyLayer(config, registry[part].patch(config)));
+      const what = sources.remedy === part ? `config with remedy "${sources.remedy}"` : `config with remedy "${sources.remedy}" (at "${part}")`;
+      config = settle(what);
+    }
   }
-  return parseOrThrow(sources.datasets ? runConfigSchemaFor(sources.datasets) : runConfigSchema, merged);
+  return config;
 }

@@ -59,6 +59,12 @@ function buildRunConfigSchema(dataSchema: z.ZodType<DataConfig, DataConfig>) {
     /** Discriminator steps per generator step (k in Goodfellow et al. 2014). */
     dStepsPerG: positiveInt.default(1),
     backend: z.enum(BACKEND_NAMES).default('auto'),
+    /**
+     * OpenBLAS threads of the native backend's large GEMMs ('auto': OPENBLAS_NUM_THREADS or the
+     * core count). It changes the last bits of each product, which training compounds: runs are
+     * identical only at equal threads, so it is part of the experiment.
+     */
+    threads: z.union([z.literal('auto'), positiveInt]).default('auto'),
     data: dataSchema,
     model: modelSchema.prefault({}),
     loss: lossSchema.prefault({ name: 'non-saturating' }),
@@ -88,6 +94,8 @@ function buildRunConfigSchema(dataSchema: z.ZodType<DataConfig, DataConfig>) {
       .prefault({}),
     /** How many most recent checkpoints to keep on disk. */
     keepCheckpoints: positiveInt.default(3),
+    /** The recommended settings the chosen loss and stabilizers brought (set by `resolveConfig`; a record, not an input). */
+    recommended: z.array(z.strictObject({ field: z.string(), value: z.unknown(), by: z.string(), why: z.string() })).default([]),
   });
 }
 

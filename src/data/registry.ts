@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import type { DataDomain } from '../registry.ts';
 import type { Dataset } from './dataset.ts';
 
 /** A schema a `kind` union can tell apart: an object schema whose `kind` is a literal. */
@@ -13,6 +14,8 @@ export interface DatasetDefinition<K extends string = string, S extends Discrimi
   readonly kind: K;
   readonly summary: string;
   readonly schema: S;
+  /** Points (the default) or images: which of the losses' and remedies' recommended settings apply. */
+  readonly domain?: DataDomain;
   build(params: z.output<S>): Dataset;
 }
 

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
+import type { Recommendation } from '../registry.ts';
 import type { Constraint, Penalty } from '../penalties/index.ts';
 
 /**
@@ -50,6 +51,8 @@ export interface LossDefinition<N extends string, S extends z.ZodType<{ name: N 
   readonly name: N;
   readonly summary: string;
   readonly schema: S;
+  /** Settings this loss brings (n_critic, Adam's β, λ …), applied when it is chosen unless the user set them. */
+  readonly recommended?: readonly Recommendation[];
   build(params: z.output<S>): Objective;
 }
 

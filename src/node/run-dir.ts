@@ -416,13 +416,25 @@ export interface ResumePlan {
   config: RunConfig;
   /** The stored `_run` facts. */
   facts: Record<string, unknown>;
-  /** The newest checkpoint, fully verified. */
-  checkpointPath: string;
-  checkpoint: EncodedCheckpoint;
+  /** The newest checkpoint, fully verified; null for a run stopped before its first one, which starts over (see {@link validateResume}). */
+  checkpointPath: string | null;
+  checkpoint: EncodedCheckpoint | null;
   /** Whether `config.json` must be rewritten (steps or backend changed, or a change was allowed). */
   configChanged: boolean;
   /** Things to tell the user (an old checkpoint version, an allowed change). */
   warnings: string[];
+}
+
+/**
+ * Whether a run directory is one stopped before its first checkpoint: no checkpoint and no
+ * evaluation record (the first checkpoint comes at the first evaluation at the latest, so a run
+ * that evaluated and has none lost its checkpoints otherwise, and is refused rather than
+ * restarted over its records).
+ */
+function startsOver(runDir: string): boolean {
+  if (listCheckpoints(runDir).length > 0) return false;
+  const path = join(runDir, RUN_FILES.metrics);
+  return !io.existsSync(path) || !readMetrics(path).some((r) => r.kind === 'eval');
 }
 
 /** Options of {@link validateResume}. */
@@ -448,8 +460,9 @@ export function validateResume(runDir: string, options: ResumeOptions = {}): Res
   const stored = readRunConfig(runDir);
   const configPath = join(runDir, RUN_FILES.config);
   let config = parseOrThrow(nodeRunConfigSchema, stored.config, `config in ${configPath}`);
-  const { path: checkpointPath, checkpoint } = latestCheckpoint(runDir);
-  const done = checkpoint.manifest.step;
+  const fresh = startsOver(runDir);
+  const { path: checkpointPath, checkpoint } = fresh ? { path: null, checkpoint: null } : latestCheckpoint(runDir);
+  const done = checkpoint?.manifest.step ?? 0;
   let configChanged = false;
   if (options.steps !== undefined) {
     if (!Number.isInteger(options.steps) || options.steps <= done) {
@@ -462,7 +475,7 @@ export function validateResume(runDir: string, options: ResumeOptions = {}): Res
     configChanged ||= options.backend !== config.backend;
     config = { ...config, backend: options.backend };
   }
-  const warnings = [...checkpointWarnings(checkpoint.manifest)];
+  const warnings = checkpoint ? [...checkpointWarnings(checkpoint.manifest)] : [`${join(runDir, RUN_FILES.checkpoints)}: the run stopped before its first checkpoint (and before its first evaluation); it starts over from step 0 with its stored config`];
   const changes: string[] = [];
   const recorded = stored.facts.configFingerprint;
   if (typeof recorded !== 'string') {
@@ -478,7 +491,7 @@ export function validateResume(runDir: string, options: ResumeOptions = {}): Res
     const now = io.existsSync(path) ? dataFingerprint(path) : undefined;
     if (now !== data.sha256) changes.push(`data file ${path} ${now === undefined ? 'is gone' : 'has other contents'} than when the run started (${data.sha256.slice(0, 19)}…${now ? `, now ${now.slice(0, 19)}…` : ''})`);
   }
-  const metrics = metricsMismatch(join(runDir, RUN_FILES.metrics), checkpoint.manifest);
+  const metrics = checkpoint && metricsMismatch(join(runDir, RUN_FILES.metrics), checkpoint.manifest);
   if (metrics) changes.push(metrics);
   if (changes.length && !options.allowChangedConfig) {
     throw new CheckpointError(`refusing to resume a changed run (nothing was changed on disk):\n  ${changes.join('\n  ')}\npass --allow-changed-config to resume anyway`, resolve(runDir));

@@ -188,12 +188,13 @@ export async function restoreRun(store: RunStore, options: { datasets?: DatasetR
 
 /**
  * Continues a stored run from its newest checkpoint, to `until` steps when given (which must
- * exceed the checkpoint's step) or to its config's. Everything is validated — the config, the
+ * exceed the checkpoint's step) or to its config's. A run stopped before its first checkpoint
+ * (none kept, no evaluation recorded) starts over from step 0 with its stored config. Everything is validated — the config, the
  * checkpoint, `until` — before anything in the store changes; then the records after the
  * checkpoint are dropped and, for a new `until`, the config is rewritten with it.
  */
 export async function resumeRun(store: RunStore, context: RunContext & { until?: number } = {}): Promise<RunResult> {
-  const restored = await restoreRun(store, { datasets: context.datasets });
+  const restored = (await stoppedBeforeFirstCheckpoint(store)) ? await freshRun(store, context.datasets) : await restoreRun(store, { datasets: context.datasets });
   const { session, facts } = restored;
   let config = restored.config;
   if (context.until !== undefined && context.until <= session.step) {
@@ -208,6 +209,22 @@ export async function resumeRun(store: RunStore, context: RunContext & { until?:
   }
   context.onStart?.({ config, session, startStep: session.step });
   return { ...(await runSession(session, runPlan(config), store, context.sinks)), config, session };
+}
+
+/**
+ * A run stopped before its first checkpoint: none kept and no evaluation recorded (the first
+ * checkpoint comes at the first evaluation at the latest). Resuming it starts it over.
+ */
+async function stoppedBeforeFirstCheckpoint(store: RunStore): Promise<boolean> {
+  if ((await store.listCheckpoints()).length > 0) return false;
+  return !(await store.readRecords()).some((r) => r.kind === 'eval');
+}
+
+/** A stored run's config with a new session at step 0, as a restart of a run that kept no checkpoint. */
+async function freshRun(store: RunStore, datasets: DatasetRegistry = toyDatasets): Promise<{ config: RunConfig; facts: Record<string, unknown>; session: GanSession }> {
+  const stored = await store.readConfig();
+  const config = parseOrThrow(runConfigSchemaFor(datasets), stored.config, `config in ${store.location}`);
+  return { config, facts: stored.facts, session: sessionFromConfig(config, datasets) };
 }
 
 /** Recomputes the metrics of a stored run at one of its checkpoints (the newest unless `step`), on `samples` points (default: the run's). */

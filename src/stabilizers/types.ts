@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
+import type { Recommendation } from '../registry.ts';
 import { ConfigError } from '../errors.ts';
 import type { Loss, Objective, Penalty } from '../losses/index.ts';
 import type { Dataset } from '../data/index.ts';
@@ -194,6 +195,8 @@ export interface StabilizerDefinition<N extends string, S extends z.ZodType<{ na
   readonly name: N;
   readonly summary: string;
   readonly schema: S;
+  /** Settings this stabilizer brings (its paper's loss, learning rates, k …), applied when it is chosen unless the user set them. */
+  readonly recommended?: readonly Recommendation[];
   /**
    * A term the stabilizer adds to D's objective, known before any stabilizer is built, so the
    * step computes it with the loss's own penalties and every stabilizer's `info.objective` lists

@@ -162,6 +162,13 @@ export const unrolledStabilizer = defineStabilizer({
     /** Differentiate through the unrolled updates (true, the paper's method) or look ahead only (false). */
     surrogate: z.boolean().default(true),
   }),
+  recommended: [
+    {
+      settings: { optim: { g: { name: 'adam', lr: 1e-3 }, d: { name: 'adam', lr: 1e-4 } } },
+      why:
+        "G's Adam at 1e-3 and D's at 1e-4, the ratio reproductions of Metz et al.'s 2-D mixture use: K unrolled steps of a slow D are what G looks ahead through (ring8 at the preset's equal 5e-4: 2 of 8 modes; at these: 6–7).",
+    },
+  ],
   build(p, info) {
     const found = unrollRule(info.dOptimizer);
     if ('unsupported' in found) {

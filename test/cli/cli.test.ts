@@ -82,7 +82,7 @@ describe('saddlepoint CLI', () => {
     const r = (await cli(['compare', '--help']));
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^  spectral-norm +D's weights divided by their largest singular value/m);
-    expect(r.stdout).toMatch(/--jobs > 1 every child gets OPENBLAS_NUM_THREADS=1/);
+    expect(r.stdout).toMatch(/--jobs > 1 every run gets threads=1 \(one OpenBLAS/);
   });
 
   it('refuses a config file that does not parse, naming the file', async () => {

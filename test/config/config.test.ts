@@ -17,7 +17,7 @@ describe('config resolution', () => {
     expect(c.loss).toEqual({ name: 'wgan-gp', lambda: 3, oneSided: false });
     expect(c.model.g.hidden).toEqual([64, 64]);
     expect(c.model.d.act).toBe('leakyRelu');
-    expect(c.optim.d).toEqual({ name: 'adam', lr: 5e-4, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 });
+    expect(c.optim.d).toEqual({ name: 'adam', lr: 5e-4, beta1: 0.5, beta2: 0.9, epsilon: 1e-8 }); // beta2 recommended by wgan-gp; lr from the preset
     expect(c.data).toEqual({ kind: 'ring8' });
   });
 

@@ -71,7 +71,7 @@ describe('validateResume changes nothing and refuses what would harm the run', (
     const before = hashTree(dir);
     const plan = validateResume(dir, { steps: 9 });
     expect(plan).toMatchObject({ config: { steps: 9 }, configChanged: true, warnings: [] });
-    expect(plan.checkpoint.manifest).toMatchObject({ step: 4, version: 2, metrics: { lines: 4 } });
+    expect(plan.checkpoint!.manifest).toMatchObject({ step: 4, version: 2, metrics: { lines: 4 } });
     expect(hashTree(dir)).toBe(before);
   });
 
@@ -129,7 +129,7 @@ describe('validateResume changes nothing and refuses what would harm the run', (
     const dir = await run();
     const path = join(dir, 'metrics.jsonl');
     expect(readMetrics(path).map((r) => r.step)).toEqual([1, 2, 3, 4, 5]);
-    truncateMetricsTo(path, validateResume(dir, { steps: 9 }).checkpoint.manifest);
+    truncateMetricsTo(path, validateResume(dir, { steps: 9 }).checkpoint!.manifest);
     expect(readMetrics(path).map((r) => r.step)).toEqual([1, 2, 3, 4]);
   });
 

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.ts';
 import { aggregateRuns, compareMarkdown, formatStat, meanSe, planCompare, type RunOutcome } from '../../src/node/compare.ts';
 import { divergedText } from '../../src/node/train-child.ts';
 import { compareChart } from '../../src/report/index.ts';
@@ -111,8 +110,20 @@ describe('compare aggregation', () => {
     expect(modeDots).toHaveLength(4);
   });
 
+  it('resolves each remedy over the base with the settings it recommends, and pins the BLAS threads it is given', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-compare-'));
+    const [plain, wgan, mine] = planCompare({ preset: 'ring8', sets: ['steps=40'] }, ['none', 'wgan-gp', 'wgan-gp+k5'], [0], out, undefined, 1);
+    expect(plain.config).toMatchObject({ dStepsPerG: 1, threads: 1, recommended: [] });
+    expect(wgan.config).toMatchObject({ dStepsPerG: 5, loss: { name: 'wgan-gp', lambda: 0.1 }, optim: { d: { beta2: 0.9 } }, threads: 1 });
+    expect(wgan.config.recommended.map((r) => r.field)).toEqual(['dStepsPerG', 'optim.g.beta2', 'optim.d.beta2', 'loss.lambda']);
+    // A remedy counts as the user's choice: k5 after wgan-gp sets k itself, so it is not listed as recommended.
+    expect(mine.config.recommended.map((r) => r.field)).toEqual(['optim.g.beta2', 'optim.d.beta2', 'loss.lambda']);
+    // A base that sets the threads keeps them.
+    expect(planCompare({ preset: 'ring8', sets: ['threads=2'] }, ['none'], [0], mkdtempSync(join(tmpdir(), 'sp-compare-')), undefined, 1)[0].config.threads).toBe(2);
+  });
+
   it('validates every remedy and refuses an --out that already holds the grid, before anything runs', () => {
-    const base = resolveConfig({ preset: 'ring8', sets: ['steps=40', 'eval.every=0'] });
+    const base = { preset: 'ring8', sets: ['steps=40', 'eval.every=0'] };
     const out = mkdtempSync(join(tmpdir(), 'sp-compare-'));
     const plan = planCompare(base, ['none', 'pac2'], [3, 4], out);
     expect(plan.map((p) => [p.remedy, p.seed, p.config.seed, p.dir])).toEqual([
@@ -146,7 +157,7 @@ describe('saddlepoint compare, end to end', () => {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((done) => child.on('close', done));
-    expect(stderr).toMatch(/3 remedies × 2 seeds = 6 runs, 2 at a time \(OPENBLAS_NUM_THREADS=1 each\)/);
+    expect(stderr).toMatch(/3 remedies × 2 seeds = 6 runs, 2 at a time \(threads=1 each\)/);
     expect(code).toBe(1);
     // One progress line per finished run.
     expect(stderr.match(/^\[\d\/6\] (none|spectral-norm) seed [01]: \d\/8 modes, [\d.]+ s$/gm)).toHaveLength(4);
@@ -179,6 +190,43 @@ describe('saddlepoint compare, end to end', () => {
     expect(stdout.startsWith(md)).toBe(true);
     expect([...readFileSync(join(out, 'results.png')).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
+});
+
+describe('a compare row is one train command', () => {
+  it('the command results.md prints for a row trains the same records as the row (threads pinned in the config)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sp-compare-cmd-'));
+    const out = join(root, 'cmp');
+    // The ring8 preset's networks: their GEMMs are large enough to run multi-threaded when threads are not pinned.
+    const args = ['compare', '--remedies', 'none,pac2', '--seeds', '1', '--steps', '30', '--jobs', '2', '--out', out, '--json', '--backend', 'native', '--set', 'eval.samples=200'];
+    const compared = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(compared.code, compared.stderr).toBe(0);
+    const summary = JSON.parse(compared.stdout.trim().split('\n').pop()!);
+    const command: string = summary.commands.pac2;
+    expect(command).toBe("npx saddlepoint train --preset ring8 --set eval.samples=200 --steps 30 --backend native --remedy pac2 --set threads=1 --seed '<seed>'");
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain(`- \`pac2\`: \`${command}\``);
+    const again = join(root, 'again');
+    const shell = `${command.replace(/^npx saddlepoint/, `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)}`).replace("'<seed>'", '0')} --out ${JSON.stringify(again)} --no-report --json`;
+    const trained = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn('bash', ['-c', shell], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', OPENBLAS_NUM_THREADS: '2' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(trained.code, trained.stderr).toBe(0);
+    const runDir = JSON.parse(trained.stdout.trim().split('\n').pop()!).runDir;
+    const records = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), ms: undefined }));
+    expect(records(runDir)).toEqual(records(join(out, 'pac2', 'seed-0')));
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'))).toMatchObject({ threads: 1, stabilizers: [{ name: 'packing', m: 2 }] });
+  }, 120_000);
 });
 
 describe('a diverged child, as compare and sweep report it', () => {

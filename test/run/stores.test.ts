@@ -30,6 +30,28 @@ describe('run stores', () => {
     expect(await store.listCheckpoints()).toEqual([4, 6, 12]);
   });
 
+  it('a run stopped before its first checkpoint (and evaluation) starts over on resume, with the records of a run that never stopped', async () => {
+    const whole = memoryStore('whole');
+    disposeSession((await startRun(config, whole)).session);
+    const cut = memoryStore('cut');
+    let calls = 0;
+    const first = await startRun(config, cut, { sinks: { shouldStop: () => ++calls >= 3 } });
+    disposeSession(first.session);
+    // A crash leaves records but no checkpoint: the stop above checkpointed, so drop it as a kill would.
+    cut.run.checkpoints.clear();
+    expect((await cut.readRecords()).filter((r) => r.kind === 'step')).toHaveLength(3);
+    const resumed = await resumeRun(cut);
+    disposeSession(resumed.session);
+    expect(withoutMs(await cut.readRecords())).toEqual(withoutMs(await whole.readRecords()));
+    // One that had evaluated lost its checkpoints some other way: refused, its records untouched.
+    const lost = memoryStore('lost');
+    disposeSession((await startRun({ ...config, steps: 5 }, lost)).session);
+    lost.run.checkpoints.clear();
+    const records = await lost.readRecords();
+    await expect(resumeRun(lost, { until: 8 })).rejects.toThrow(/no checkpoint to resume from/);
+    expect(await lost.readRecords()).toEqual(records);
+  });
+
   it('the first checkpoint comes early: at the first evaluation, or after firstCheckpointMs without one; then on cadence', async () => {
     const plan = { ...runPlan(config), checkpointEvery: 10, until: 12 };
     const atEval = memoryStore('early-eval');
