@@ -39,7 +39,7 @@ function defaultOut(data: string, loss: string): string {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-function progressLine(r: RunOutcome, finished: number, total: number): string {
+export function progressLine(r: RunOutcome, finished: number, total: number): string {
   const head = `[${finished}/${total}] ${r.remedy} seed ${r.seed}:`;
   if (!r.ok) {
     const exit = r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal ?? '?'}`;

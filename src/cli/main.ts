@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.ts';
 import { registerCompare } from './compare.ts';
+import { registerDemo } from './demo.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerEval } from './eval.ts';
 import { registerInfo } from './info.ts';
@@ -22,6 +23,7 @@ program
   // like every other refused input, not commander's default 1. Set before the commands are
   // registered, so they inherit it.
   .exitOverride();
+registerDemo(program);
 registerTrain(program);
 registerCompare(program);
 registerSweep(program);

@@ -44,7 +44,7 @@ export const wganGpLoss = defineLoss({
     {
       settings: { loss: { lambda: 0.1 } },
       domain: 'points',
-      why: 'λ 0.1 on 2-D data, as in the toy code of Gulrajani et al. (gan_toy.py: “smaller lambda makes things faster for toy tasks”); 10 on images.',
+      why: 'λ 0.1 on 2-D data, as the toy code of Gulrajani et al. uses (gan_toy.py; it notes a smaller λ trains toy tasks faster); the paper’s 10 on images.',
     },
   ],
   build: (p) => ({

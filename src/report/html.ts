@@ -101,3 +101,41 @@ ${skipped}
 </body></html>
 `;
 }
+
+/** A page that shows a failure and its fix side by side (`saddlepoint demo`). */
+export interface DemoPage {
+  title: string;
+  /** Paragraphs above the table: what was run, what to look for. */
+  intro: string[];
+  /** The table: a header row, then one row per run. */
+  table: { header: string[]; rows: string[][] };
+  figures: ReportFigure[];
+  /** The commands that reproduce each run, and what to try next. */
+  commands: { label: string; command: string }[];
+  generatedAt: string;
+}
+
+/** The demo page: self-contained like the report (inline PNGs and styles, no scripts). */
+export function demoHtml(page: DemoPage): string {
+  const head = `<tr>${page.table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const rows = page.table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  const figures = page.figures
+    .map((f) => `<figure id="${escapeHtml(f.name)}"><img alt="${escapeHtml(f.caption)}" width="${f.width}" src="data:image/png;base64,${base64(f.png)}"><figcaption>${escapeHtml(f.caption)}</figcaption></figure>`)
+    .join('\n');
+  const commands = page.commands.map((c) => `<li>${escapeHtml(c.label)}<pre>${escapeHtml(c.command)}</pre></li>`).join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)} · saddlepoint demo</title><style>${STYLE}
+table.demo th,table.demo td{padding:4px 14px 4px 0;text-align:left}table.demo th{font-weight:600;color:#222}
+pre{background:#f6f6f6;padding:8px 12px;overflow:auto;font-size:13px}</style></head>
+<body>
+<header><h1>${escapeHtml(page.title)}</h1>${page.intro.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</header>
+<table class="demo">${head}${rows}</table>
+<h2>What the samples did</h2>
+${figures}
+<h2>Run them yourself</h2>
+<ul>${commands}</ul>
+<footer>Written by saddlepoint demo on ${escapeHtml(page.generatedAt)}.</footer>
+</body></html>
+`;
+}

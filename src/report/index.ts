@@ -11,6 +11,6 @@ export { compareChart, COMPARE_METRICS, COMPARE_METRIC_NAMES, type CompareMetric
 export { overlayChart, overlayPoints, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, type OverlayMetric, type OverlayRun } from './overlay.ts';
 export { downsample, seriesRows, DEFAULT_MAX_POINTS, type CurvePoint, type SeriesRow, type DownsampleOptions } from './downsample.ts';
 export { COLORS, FONT, baseConfig, dOutputTitle, surfaceTitle } from './theme.ts';
-export { reportHtml, escapeHtml, base64, type ReportPage, type ReportFigure } from './html.ts';
+export { reportHtml, demoHtml, escapeHtml, base64, type ReportPage, type ReportFigure, type DemoPage } from './html.ts';
 export { fontMetrics, type FontMetrics } from './text-metrics.ts';
 export { sweepChart, type SweepChartParam, type SweepChartTrial, type SweepChartOptions } from './sweep-specs.ts';
