@@ -192,20 +192,25 @@ describe('saddlepoint compare, end to end', () => {
   });
 });
 
+/** Runs a command without blocking the worker; resolves with its exit code and output. */
+function execute(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
 describe('a compare row is one train command', () => {
   it('the command results.md prints for a row trains the same records as the row (threads pinned in the config)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'sp-compare-cmd-'));
     const out = join(root, 'cmp');
     // The ring8 preset's networks: their GEMMs are large enough to run multi-threaded when threads are not pinned.
     const args = ['compare', '--remedies', 'none,pac2', '--seeds', '1', '--steps', '30', '--jobs', '2', '--out', out, '--json', '--backend', 'native', '--set', 'eval.samples=200'];
-    const compared = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const compared = await execute(process.execPath, [bin, ...args], process.env);
     expect(compared.code, compared.stderr).toBe(0);
     const summary = JSON.parse(compared.stdout.trim().split('\n').pop()!);
     const command: string = summary.commands.pac2;
@@ -213,14 +218,7 @@ describe('a compare row is one train command', () => {
     expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain(`- \`pac2\`: \`${command}\``);
     const again = join(root, 'again');
     const shell = `${command.replace(/^npx saddlepoint/, `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)}`).replace("'<seed>'", '0')} --out ${JSON.stringify(again)} --no-report --json`;
-    const trained = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn('bash', ['-c', shell], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', OPENBLAS_NUM_THREADS: '2' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const trained = await execute('bash', ['-c', shell], { ...process.env, OPENBLAS_NUM_THREADS: '2' });
     expect(trained.code, trained.stderr).toBe(0);
     const runDir = JSON.parse(trained.stdout.trim().split('\n').pop()!).runDir;
     const records = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), ms: undefined }));

@@ -1,11 +1,11 @@
 /**
  * The one adapter between the lab and the library's training API. Everything the worker does to
- * a GAN goes through here: config (`resolveConfig`, `applyRemedy`), session (`buildSession`),
+ * a GAN goes through here: config (`resolveConfig` with the remedies), session (`buildSession`),
  * the step (`ganStep`) and measurement (`evaluate`). The rest of the web app sees only the typed
  * {@link WorkerEvent}s this emits, so swapping today's API for `runSession` with a memory store
  * changes this file alone.
  */
-import { PRESETS, REMEDIES, applyRemedy, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
+import { PRESETS, REMEDIES, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
 import { defineDataset, extendDatasets, points, toyDatasets, TOY_DATASET_NAMES, type Dataset } from '../../../src/data/index.ts';
 import { sessionFromConfig } from '../../../src/run/index.ts';
 import { z } from 'zod';
@@ -105,7 +105,7 @@ export function catalog(): Catalog {
 export function configFor(settings: LabSettings, evalEvery: number, evalSamples: number): RunConfig {
   const preset = settings.data in PRESETS ? settings.data : BASE_PRESET;
   const data = settings.data === DRAWN ? { kind: 'points', path: DRAWN } : { kind: settings.data };
-  const base = resolveConfig({
+  return resolveConfig({
     preset,
     datasets: labDatasets(() => points([[0, 0], [1, 1]], 2)),
     flags: {
@@ -116,8 +116,9 @@ export function configFor(settings: LabSettings, evalEvery: number, evalSamples:
       optim: { g: { lr: settings.lrG }, d: { lr: settings.lrD } },
       eval: { every: evalEvery, samples: evalSamples },
     },
+    // The remedies bring their recommended settings where the lab's controls leave a field open (β2, λ, spectral norm's hinge).
+    remedy: settings.remedies.length ? settings.remedies.join('+') : undefined,
   });
-  return settings.remedies.length ? applyRemedy(base, settings.remedies.join('+'), REMEDIES, labDatasets(() => points([[0, 0], [1, 1]], 2))) : base;
 }
 
 /** The parts of the settings that change only numbers the running session reads each step. */
