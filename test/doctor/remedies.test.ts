@@ -1,6 +1,6 @@
 import { sessionFromConfig } from '../../src/run/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseOrThrow, resolveConfig, runConfigSchema, mergeRemedyPatch, type RunConfig } from '../../src/config/index.ts';
+import { resolveConfig, type RunConfig } from '../../src/config/index.ts';
 import { DOCTOR_REMEDIES, diagnosisContext, offerRemedies, type DoctorRemedyName } from '../../src/doctor/index.ts';
 import { disposeSession } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
@@ -21,7 +21,8 @@ describe.each(BASES)('remedies offered for %s', (_name, base) => {
 
   it.each(offered.filter(([, o]) => o !== undefined).map(([name, o]) => [name, o!] as const))('%s: its --set strings resolve to the remedy applied to the run, and it changes the run', (name, offer) => {
     const viaSets = resolveConfig({ files: [{ ...base }], sets: offer.sets });
-    const direct = parseOrThrow(runConfigSchema, mergeRemedyPatch(base, DOCTOR_REMEDIES[name].patch(base)));
+    // The same remedy applied as `compare` applies it: the patch, then the settings it recommends where the run leaves a field open.
+    const direct = resolveConfig({ files: [{ ...base }], remedy: name, remedies: DOCTOR_REMEDIES });
     expect(viaSets).toEqual(direct);
     expect(viaSets).not.toEqual(base);
     expect(offer.change).toBe(offer.sets.map((s) => `--set ${/^[\w.,=:/+@%-]+$/.test(s) ? s : `'${s}'`}`).join(' '));

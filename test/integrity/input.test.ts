@@ -60,12 +60,15 @@ describe('non-finite numbers are reported with the text the user wrote', () => {
 
 describe('config fingerprint', () => {
   const config = resolveConfig({ preset: 'ring8' });
-  it('is the SHA-256 of canonical JSON, independent of key order, and ignores only steps and backend', () => {
+  it('is the SHA-256 of canonical JSON, independent of key order, and ignores only steps, backend and the record of recommended settings', () => {
     const reordered = Object.fromEntries(Object.entries(config).reverse()) as typeof config;
     expect(configFingerprint(reordered)).toBe(configFingerprint(config));
     expect(configFingerprint({ ...config, steps: 99, backend: 'wasm' })).toBe(configFingerprint(config));
     expect(configFingerprint({ ...config, seed: 1 })).not.toBe(configFingerprint(config));
-    const { steps: _s, backend: _b, ...rest } = config;
+    // `recommended` lists settings already in the config: a run made before it existed keeps its fingerprint.
+    expect(configFingerprint({ ...config, recommended: [{ field: 'dStepsPerG', value: 5, by: 'loss wgan-gp', why: '…' }] })).toBe(configFingerprint(config));
+    expect(configFingerprint({ ...config, threads: 1 })).not.toBe(configFingerprint(config));
+    const { steps: _s, backend: _b, recommended: _r, ...rest } = config;
     expect(configFingerprint(config)).toBe(`sha256:${sha256Hex(canonicalJson(rest))}`);
   });
 
