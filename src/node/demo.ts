@@ -110,7 +110,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       figures,
       commands: [
         ...DEMO_RUNS.map(({ remedy, label }) => ({ label: `${label}:`, command: (summary.commands?.[remedy] ?? '').replace("'<seed>'", String(seed)) })),
-        { label: 'Over 5 seeds, with more remedies (about 10 minutes):', command: 'npx saddlepoint compare --preset ring8 --remedies none,pac2,wgan-gp,spectral-norm --seeds 5' },
+        { label: 'Over 5 seeds, with more remedies at their recommended settings (WGAN-GP and spectral norm train 5 D steps per G step: about half an hour on 2 cores):', command: 'npx saddlepoint compare --preset ring8 --remedies none,pac2,wgan-gp,spectral-norm --seeds 5' },
         { label: 'Ask the doctor what went wrong in the plain run:', command: `npx saddlepoint doctor ${row('none')?.dir ?? '<run dir>'}` },
       ],
       generatedAt: new Date().toISOString(),
