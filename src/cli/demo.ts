@@ -26,7 +26,7 @@ async function demo(flags: DemoFlags): Promise<void> {
   if (existsSync(out)) throw new ConfigError(`--out: ${out} already exists; choose another folder or remove it`);
   process.stderr.write(
     `saddlepoint demo · ring8 · seed ${seed} · ${steps ?? 2000} steps · two runs at once: ${DEMO_RUNS.map((r) => r.label).join(' vs ')}\n` +
-      'about a minute on 2 cores…\n',
+      'about 90 s on 2 cores…\n',
   );
   const { summary, page } = await runDemo({
     out,
@@ -51,7 +51,7 @@ async function demo(flags: DemoFlags): Promise<void> {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('in about a minute: a GAN that drops modes and the remedy that fixes it, side by side, measured, on one page')
+    .description('in about 90 s: a GAN that drops modes and the remedy that fixes it, side by side, measured, on one page')
     .option('--out <dir>', 'folder for the two runs and demo.html (default runs/demo-<date>-<time>)')
     .option('--seed <n>', `seed of both runs (default ${DEMO_SEED})`)
     .option('--steps <n>', 'generator steps of each run (default 2000)')
