@@ -197,6 +197,33 @@ describe.skipIf(!slow)('signals', () => {
   }, 60_000);
 });
 
+describe.skipIf(!slow)('a kill before the first checkpoint', () => {
+  it('SIGKILL after a few steps with no checkpoint yet: --resume starts the run over and ends with the records of an unbroken run', async () => {
+    const out = tmp();
+    const flags = ['--steps', '60', '--seed', '2', '--set', 'checkpointEvery=1000', ...tinyFlags];
+    let sent = false;
+    const killed = await cli(['train', '--out', out, ...flags], {
+      onStderr: (text, child) => {
+        if (!sent && /step \d+\/60/.test(text)) {
+          sent = true;
+          child.kill('SIGKILL');
+        }
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const [run] = readdirSync(out);
+    const dir = join(out, run);
+    expect(existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')).filter((n) => /^\d+$/.test(n)) : []).toEqual([]);
+    const resumed = await cli(['train', '--resume', dir, '--backend', 'cpu', '--no-report']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/the run stopped before its first checkpoint .*it starts over from step 0/);
+    const whole = tmp();
+    expect((await cli(['train', '--out', whole, ...flags])).code).toBe(0);
+    const records = (d: string) => readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), ms: undefined }));
+    expect(records(dir)).toEqual(records(join(whole, readdirSync(whole)[0])));
+  }, 120_000);
+});
+
 describe.skipIf(!slow)('bad input is refused with exit 2 before any run directory exists', () => {
   const files = tmp();
   writeFileSync(join(files, 'inf.yaml'), 'steps: 1e999\n');
