@@ -27,10 +27,9 @@ export interface SourcedRecommendation extends Recommendation {
   by: string;
 }
 
-const lossRecommendations = new Map<string, readonly Recommendation[]>(LOSS_DEFINITIONS.map((d) => [d.name, 'recommended' in d ? (d.recommended ?? []) : []]));
-const stabilizerRecommendations = new Map<string, readonly Recommendation[]>(
-  STABILIZER_DEFINITIONS.map((d) => [d.name, 'recommended' in d ? ((d as { recommended?: readonly Recommendation[] }).recommended ?? []) : []]),
-);
+const recommendationsOf = (d: { name: string; recommended?: readonly Recommendation[] }) => [d.name, d.recommended ?? []] as const;
+const lossRecommendations = new Map<string, readonly Recommendation[]>(LOSS_DEFINITIONS.map(recommendationsOf));
+const stabilizerRecommendations = new Map<string, readonly Recommendation[]>(STABILIZER_DEFINITIONS.map(recommendationsOf));
 
 /** Every loss's and stabilizer's recommendations, for `presets` and the docs. */
 export function allRecommendations(): { kind: 'loss' | 'stabilizer'; name: string; recommended: readonly Recommendation[] }[] {
