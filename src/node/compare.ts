@@ -280,12 +280,13 @@ export async function runPlanned(run: PlannedRun, options: ChildOptions = {}): P
   rmSync(staging, { recursive: true, force: true });
   const evaluation = existsSync(join(run.dir, RUN_FILES.metrics)) ? finalEval(run.dir) : null;
   let problem = spawnError?.message ?? lastLine(stderr);
+  const diverged = divergedText(summary);
   let ok = code === 0 && summary?.status === 'done';
   if (ok && !evaluation) {
     ok = false;
     problem = `no evaluation record in ${RUN_FILES.metrics}`;
-  } else if (divergedText(summary)) {
-    problem = divergedText(summary);
+  } else if (diverged) {
+    problem = diverged;
   } else if (code === 0 && !ok) {
     problem = summary ? `the run ended with status "${summary.status}"` : 'no JSON summary on stdout';
   }

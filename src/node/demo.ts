@@ -11,7 +11,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from './atomic.ts';
 import { runCompare, type CompareSummary, type RunOutcome } from './compare.ts';
 import { renderSvg, svgToPng } from './render.ts';
-import { readRunRecords } from './report.ts';
+import { readRunRecords, svgWidth } from './report.ts';
 
 /** The two runs of the demo, in table order: what fails, and what fixes it. */
 export const DEMO_RUNS = [
@@ -64,8 +64,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const figures: ReportFigure[] = [];
   const draw = async (name: string, caption: string, spec: TopLevelSpec) => {
     const svg = await renderSvg(spec);
-    const width = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1] ?? 600);
-    figures.push({ name, caption, png: svgToPng(svg, { scale: 2 }), width: Math.round(width) });
+    figures.push({ name, caption, png: svgToPng(svg, { scale: 2 }), width: Math.round(svgWidth(svg)) });
   };
   const records = summary.runs.filter((r) => r.ok).map((r) => ({ outcome: r, run: readRunRecords(r.dir) }));
   for (const { outcome, run } of records) {

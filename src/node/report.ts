@@ -216,7 +216,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
 }
 
 /** The SVG's width in CSS pixels (vega writes it on the root element). */
-function svgWidth(svg: string): number {
+export function svgWidth(svg: string): number {
   const m = /<svg[^>]*\swidth="([\d.]+)"/.exec(svg);
   return m ? Number(m[1]) : 600;
 }

@@ -4,6 +4,7 @@ import { parseOrThrow } from '../validate.ts';
 import { changedConfigFields, configFieldDigests, configFingerprint, type RunConfig } from '../config/index.ts';
 import { nodeRunConfigSchema } from './datasets.ts';
 import { CheckpointError, ConfigError, RunLockError } from '../errors.ts';
+import { startsOver } from '../run/index.ts';
 import { sha256Hex } from '../tensor/index.ts';
 import { MANIFEST_FILE, WEIGHTS_FILE, checkpointWarnings, stampMetrics, validateCheckpoint, type CheckpointManifest, type EncodedCheckpoint, type MetricsStamp, type EvalRecord, type StepRecord } from '../train/index.ts';
 import { errorCode, fsyncDir, guard, io, isTempName, tempPath, writeFileAtomic, writeJsonAtomic } from './atomic.ts';
@@ -425,16 +426,12 @@ export interface ResumePlan {
   warnings: string[];
 }
 
-/**
- * Whether a run directory is one stopped before its first checkpoint: no checkpoint and no
- * evaluation record (the first checkpoint comes at the first evaluation at the latest, so a run
- * that evaluated and has none lost its checkpoints otherwise, and is refused rather than
- * restarted over its records).
- */
-function startsOver(runDir: string): boolean {
-  if (listCheckpoints(runDir).length > 0) return false;
+/** {@link startsOver} for a run directory (its records read only when it has no checkpoint). */
+function startsOverDir(runDir: string): boolean {
+  const checkpoints = listCheckpoints(runDir);
+  if (checkpoints.length > 0) return false;
   const path = join(runDir, RUN_FILES.metrics);
-  return !io.existsSync(path) || !readMetrics(path).some((r) => r.kind === 'eval');
+  return startsOver(checkpoints, io.existsSync(path) ? readMetrics(path) : []);
 }
 
 /** Options of {@link validateResume}. */
@@ -460,7 +457,7 @@ export function validateResume(runDir: string, options: ResumeOptions = {}): Res
   const stored = readRunConfig(runDir);
   const configPath = join(runDir, RUN_FILES.config);
   let config = parseOrThrow(nodeRunConfigSchema, stored.config, `config in ${configPath}`);
-  const fresh = startsOver(runDir);
+  const fresh = startsOverDir(runDir);
   const { path: checkpointPath, checkpoint } = fresh ? { path: null, checkpoint: null } : latestCheckpoint(runDir);
   const done = checkpoint?.manifest.step ?? 0;
   let configChanged = false;

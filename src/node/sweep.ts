@@ -113,7 +113,7 @@ async function runRung(trial: Trial, action: AshaAction, dir: string, metric: Sw
   const interrupted = child.code === 130 && child.summary?.status === 'stopped';
   if (child.spawnError) error = child.spawnError.message;
   else if (interrupted) error = `interrupted at step ${child.summary?.steps ?? '?'} (checkpoint saved)`;
-  else if (divergedText(child.summary)) error = `exit 3: ${divergedText(child.summary)}`;
+  else if (child.summary?.status === 'diverged') error = `exit 3: ${divergedText(child.summary)}`;
   else if (child.code !== 0) error = `exit ${child.code ?? `signal ${child.signal}`}: ${lastLine(child.stderr) ?? 'nothing on stderr'}`;
   else if (child.summary?.status !== 'done') error = child.summary ? `the run ended with status "${child.summary.status}"` : 'no JSON summary on stdout';
   else if (!record) error = `no evaluation at step ${action.steps} in ${RUN_FILES.metrics}`;

@@ -13,6 +13,7 @@ export {
   resumeRun,
   restoreRun,
   evaluateStored,
+  startsOver,
   type RunPlan,
   type RunSinks,
   type RunOutcome,

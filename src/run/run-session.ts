@@ -212,12 +212,18 @@ export async function resumeRun(store: RunStore, context: RunContext & { until?:
 }
 
 /**
- * A run stopped before its first checkpoint: none kept and no evaluation recorded (the first
- * checkpoint comes at the first evaluation at the latest). Resuming it starts it over.
+ * Whether a stored run is one stopped before its first checkpoint, which a resume starts over:
+ * none kept and no evaluation recorded (the first checkpoint comes at the first evaluation at the
+ * latest, so a run that evaluated and has none lost its checkpoints some other way, and is
+ * refused rather than restarted over its records). The one rule for every store.
  */
+export function startsOver(checkpoints: readonly number[], records: readonly { kind?: unknown }[]): boolean {
+  return checkpoints.length === 0 && !records.some((r) => r.kind === 'eval');
+}
+
 async function stoppedBeforeFirstCheckpoint(store: RunStore): Promise<boolean> {
-  if ((await store.listCheckpoints()).length > 0) return false;
-  return !(await store.readRecords()).some((r) => r.kind === 'eval');
+  const checkpoints = await store.listCheckpoints();
+  return checkpoints.length === 0 && startsOver(checkpoints, await store.readRecords());
 }
 
 /** A stored run's config with a new session at step 0, as a restart of a run that kept no checkpoint. */
