@@ -75,3 +75,8 @@ export class RunLockError extends Error {
     super(`${path}: ${message}`);
   }
 }
+
+/** The sweep queue (Redis) cannot be used: unreachable, a wrong password, a server too old. The message names the address (password masked). */
+export class QueueError extends Error {
+  override name = 'QueueError';
+}

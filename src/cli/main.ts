@@ -8,10 +8,11 @@ import { registerInfo } from './info.ts';
 import { registerPlot } from './plot.ts';
 import { registerPresets } from './presets.ts';
 import { registerReport } from './report.ts';
-import { registerRuns } from './runs.ts';
+import { registerRuns, registerSweepStatus } from './runs.ts';
 import { registerScenario } from './scenario.ts';
 import { registerSweep } from './sweep.ts';
 import { registerTrain } from './train.ts';
+import { registerWorker } from './worker.ts';
 
 const program = new Command();
 program
@@ -26,7 +27,8 @@ program
 registerDemo(program);
 registerTrain(program);
 registerCompare(program);
-registerSweep(program);
+registerSweepStatus(registerSweep(program));
+registerWorker(program);
 registerRuns(program);
 registerPresets(program);
 registerEval(program);

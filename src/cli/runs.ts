@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, DataError } from '../errors.ts';
-import { indexRunDirs, openRunIndex, type IndexedRun, type RunIndex } from '../node/index.ts';
+import { indexRunDirs, openRunIndex, parseQueueUrl, QueueRunner, readSweepState, rungJobId, type IndexedRun, type RunIndex, type RungProgress } from '../node/index.ts';
+import { describeParams, type ParamValue } from '../sweep/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
 import { DEFAULT_INDEX } from './sweep.ts';
@@ -128,6 +129,82 @@ export function registerRuns(program: Command): void {
         } finally {
           index.close();
         }
+      } catch (err) {
+        exitWithError(err);
+      }
+    });
+}
+
+/** One line per trial of a sweep, with the job's state in the queue when known. */
+function statusTable(runs: readonly IndexedRun[], metric: string, jobs: Map<string, { state: string; progress: RungProgress | null; attempts: number }>): string {
+  const rows = runs.map((r) => {
+    const job = jobs.get(r.trial ?? '');
+    const value = r.metrics?.[metric];
+    return [
+      r.trial ?? r.id,
+      describeParams((r.params ?? {}) as Record<string, ParamValue>),
+      r.status,
+      r.host ?? '–',
+      String(r.steps ?? '–'),
+      value === undefined ? '–' : num(value, 4),
+      r.wallSeconds === null ? '–' : r.wallSeconds.toFixed(1),
+      job ? `${job.state}${job.attempts > 1 ? ` (attempt ${job.attempts})` : ''}` : '',
+    ];
+  });
+  const head = ['trial', 'params', 'status', 'host', 'step', metric, 'wall s', jobs.size ? 'job' : ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** Registers `saddlepoint sweep status ID` on the sweep command. */
+export function registerSweepStatus(sweep: Command): void {
+  sweep
+    .command('status')
+    .argument('<id>', 'the sweep id the sweep printed (or see: npx saddlepoint runs list)')
+    .description("a sweep's progress from the run index: each trial's status, host, step and metric; with --queue, each running job's state")
+    .option('--index <file>', 'the run index', DEFAULT_INDEX)
+    .option('--queue <url>', 'also ask this Redis for the state of the sweep\'s jobs in flight')
+    .option('--json', 'print the sweep and its trials as JSON')
+    .action(async (id: string, _local: unknown, command: Command) => {
+      try {
+        // sweep's own --index, --queue and --json come first on the command line and take these flags.
+        const flags = command.optsWithGlobals<IndexFlags & { queue?: string }>();
+        if (typeof flags.index !== 'string') throw new ConfigError('sweep status: reads the run index; give --index FILE, not --no-index');
+        const { sweep, runs } = withIndex(flags.index, (index) => {
+          const found = index.getSweep(id);
+          if (!found) {
+            const known = index.listSweeps().slice(0, 5).map((s) => s.id);
+            throw new ConfigError(`sweep status: no sweep "${id}" in ${flags.index}${known.length ? `; the newest: ${known.join(', ')}` : '; it holds no sweep'}`);
+          }
+          return { sweep: found, runs: index.listRuns({ sweep: id, sort: 'trial' }) };
+        });
+        const jobs = new Map<string, { state: string; progress: RungProgress | null; attempts: number }>();
+        if (flags.queue !== undefined) {
+          const address = parseQueueUrl(flags.queue);
+          const inFlight = sweep.out && existsSync(sweep.out) ? readSweepState(sweep.out).inFlight : [];
+          const runner = await QueueRunner.open(address);
+          try {
+            const states = await runner.jobStates(inFlight.map((a) => rungJobId(id, a.trial, a.steps)));
+            for (const a of inFlight) {
+              const s = states.get(rungJobId(id, a.trial, a.steps));
+              jobs.set(a.trial, s ?? { state: 'not queued', progress: null, attempts: 0 });
+            }
+          } finally {
+            await runner.close();
+          }
+        }
+        const counts = new Map<string, number>();
+        for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ sweep: { ...sweep, spec: undefined }, counts: Object.fromEntries(counts), runs, jobs: Object.fromEntries(jobs) })}\n`);
+          return;
+        }
+        const started = runs.length;
+        process.stdout.write(
+          `sweep ${sweep.id} · ${sweep.strategy} · metric ${sweep.metric} (${sweep.direction}) · ${sweep.status} · started ${sweep.startedAt ?? '?'} on ${sweep.host ?? '?'}${sweep.finishedAt ? ` · ended ${sweep.finishedAt}` : ''}\n` +
+            `${sweep.trials} trials: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}${started < sweep.trials ? `${counts.size ? ', ' : ''}${sweep.trials - started} not started` : ''}\n` +
+            `${statusTable(runs, sweep.metric, jobs)}\n`,
+        );
       } catch (err) {
         exitWithError(err);
       }

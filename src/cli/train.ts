@@ -5,7 +5,7 @@ import type { GanSession } from '../train/index.ts';
 import { ConfigError, DivergenceError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 import { checkSizes } from '../config/index.ts';
-import { nodeDatasets, acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
+import { nodeDatasets, exitWithParent, acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
 import { BACKEND_NAMES, type BackendName } from '../tensor/index.ts';
 import { intFlag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -72,6 +72,7 @@ export function sourcesFromFlags(flags: TrainFlags): ConfigSources {
 }
 
 async function train(flags: TrainFlags): Promise<void> {
+  exitWithParent();
   const resuming = flags.resume !== undefined;
   if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed || flags.remedy || flags.recommended === false)) {
     throw new ConfigError('--resume continues a run with its stored config; only --steps and --backend may be given with it');

@@ -39,8 +39,10 @@ export { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } f
 export { findTorch, torchStepsPerSecond } from './torch-reference.ts';
 export { writeOverlayPlot, writeReport } from './report.ts';
 export { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from './scenarios.ts';
-export { runTrainChild, takeRunDir, trainSummary, TRAIN_BIN, type TrainChildResult, type TrainSummary, type ChildOptions } from './train-child.ts';
+export { runTrainChild, takeRunDir, trainSummary, exitWithParent, EXIT_WITH_PARENT_ENV, TRAIN_BIN, type TrainChildResult, type TrainSummary, type ChildOptions } from './train-child.ts';
 export { openRunIndex, RunIndex, parseWhere, parseSort, indexRunDirs, findRunDirs, runFromDir, finalMetrics, RUN_INDEX_VERSION, INDEX_METRICS, type IndexedRun, type IndexedSweep, type RunInput, type RunFinish, type RunQuery, type RunStatus, type SweepStatus, type WhereClause } from './run-index.ts';
 export { renderSvg, svgToPng } from './render.ts';
 export { REPORT_FILES } from './report.ts';
-export { defaultSweepId, planSweep, runSweep, SWEEP_FILES, type RungEnd } from './sweep.ts';
+export { defaultSweepId, planSweep, runSweep, readSweepState, SWEEP_FILES, type RungEnd, type SweepOptions, type SweepResult, type SweepState } from './sweep.ts';
+export { trainRung, evalAt, RUNG_LOG, type RungResult, type RungTask, type RungHow, type RungOptions } from './rung.ts';
+export { parseQueueUrl, checkQueue, queueErrorText, rungJobId, rungJobSchema, latestRecords, startWorker, QueueRunner, QUEUE_NAME, STORE_TOKEN_FILE, type QueueAddress, type QueueWorker, type WorkerOptions, type RungJob, type RungProgress } from './queue.ts';

@@ -1,40 +1,32 @@
 /**
- * `saddlepoint sweep` on a local process pool: the plan's trials as `saddlepoint train` children,
- * `jobs` at a time, scheduled by ASHA's state machine (grid and random are its one-rung case), a
- * promoted trial resumed from its checkpoint with `train --resume DIR --steps S`. Every trial is
- * written to the run index as it starts and ends; the sweep ends with `sweep.json`, `sweep.md`,
- * `best-config.json` and `sweep.png`.
+ * `saddlepoint sweep`: the plan's trials scheduled by ASHA's state machine (grid and random are its
+ * one-rung case), each rung trained by {@link trainRung} — on a local process pool, `jobs` children
+ * at a time, or through a Redis queue that `saddlepoint worker`s on any number of machines pull from.
+ * A promoted trial continues from its checkpoint. Every trial is written to the run index as it
+ * starts, reports and ends; the sweep's state is saved after every decision, so an interrupted sweep
+ * continues with `--resume`; it ends with `sweep.json`, `sweep.md`, `best-config.json` and `sweep.png`.
  */
-import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, DataError } from '../errors.ts';
 import { sweepChart } from '../report/index.ts';
-import { ashaDecide, ashaInit, chartParams, planTrials, sweepMarkdown, sweepReport, SWEEP_METRICS, type AshaAction, type AshaState, type PlanOptions, type RungReport, type SweepPlan, type SweepReport, type SweepSpec, type Trial, type TrialOutcome } from '../sweep/index.ts';
+import { ashaDecide, ashaInit, chartParams, planTrials, sweepMarkdown, sweepReport, type AshaAction, type AshaState, type PlanOptions, type RungReport, type SweepPlan, type SweepReport, type SweepSpec, type Trial, type TrialOutcome } from '../sweep/index.ts';
 import { Rng } from '../tensor/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+import { QueueRunner, STORE_TOKEN_FILE, type QueueAddress, type RungProgress } from './queue.ts';
 import { renderPng } from './render.ts';
-import { readMetrics, RUN_FILES } from './run-dir.ts';
-import { finalMetrics, type RunIndex } from './run-index.ts';
-import { divergedText, lastLine, runTrainChild, takeRunDir } from './train-child.ts';
+import { trainRung, RUNG_LOG, type RungResult } from './rung.ts';
+import type { RunIndex } from './run-index.ts';
 
 /** Files a sweep writes in its output folder, besides `trials/<id>/`. */
-export const SWEEP_FILES = { json: 'sweep.json', markdown: 'sweep.md', bestConfig: 'best-config.json', png: 'sweep.png', log: 'train.log', trials: 'trials' } as const;
+export const SWEEP_FILES = { json: 'sweep.json', markdown: 'sweep.md', bestConfig: 'best-config.json', png: 'sweep.png', log: RUNG_LOG, trials: 'trials', state: 'sweep-state.json' } as const;
 
 /** One rung of one trial, as it ended. */
-export interface RungEnd {
+export interface RungEnd extends RungResult {
   trial: Trial;
   action: AshaAction;
-  ok: boolean;
-  /** The child was stopped by Ctrl-C (exit 130, checkpoint saved): the trial can be resumed, it did not fail. */
-  interrupted: boolean;
-  /** The metric at the rung's step, or null. */
-  value: number | null;
-  /** The evaluation at the rung's step (its numeric fields). */
-  metrics: Record<string, number> | null;
-  wallSeconds: number | null;
-  processSeconds: number;
-  error: string | null;
 }
 
 /** Options of {@link runSweep}. */
@@ -43,8 +35,12 @@ export interface SweepOptions {
   /** Reads `base.config` files (resolved against the spec's folder by the caller). */
   readConfig?: PlanOptions['readConfig'];
   out: string;
-  /** Trials at once, one child process each. */
+  /** Rungs in flight at once: local children, or jobs in the queue. */
   jobs: number;
+  /** Train through this Redis queue (workers pull the rungs) instead of local children. */
+  queue?: QueueAddress;
+  /** Continue the sweep saved in `out` (its sweep-state.json); `spec` and `id` come from there. */
+  resume?: boolean;
   /** Where trials and the sweep are recorded; none leaves the index alone. */
   index?: RunIndex;
   /** The sweep's id in the index (default `<name>-<date>`). */
@@ -54,7 +50,9 @@ export interface SweepOptions {
   onPlanned?(plan: SweepPlan, id: string): void;
   onAction?(action: AshaAction, trial: Trial): void;
   onRungEnd?(end: RungEnd): void;
-  /** Polled before each launch: true launches nothing more (Ctrl-C); running trials finish. */
+  /** A queued rung started or reported on a worker. */
+  onProgress?(trial: Trial, progress: RungProgress): void;
+  /** Polled before each launch: true launches nothing more (Ctrl-C). Local children finish or checkpoint; with a queue the sweep stops waiting at once and its jobs stay queued. */
   shouldStop?(): boolean;
   warn?(message: string): void;
 }
@@ -71,6 +69,26 @@ export interface SweepResult {
   files: { json: string; markdown: string; bestConfig: string | null; png: string | null };
 }
 
+/** What `sweep-state.json` holds: enough to continue the sweep exactly where it stood. */
+export interface SweepState {
+  version: 1;
+  id: string;
+  spec: SweepSpec;
+  plan: SweepPlan;
+  startedAt: string;
+  /** The queue the sweep ran through (password masked), or null for a local pool. */
+  queue: string | null;
+  /** The token workers compare to tell that they share this folder. */
+  token: string;
+  asha: AshaState;
+  /** Rungs launched and not yet ended (a resumed sweep launches them again; they continue from their runs). */
+  inFlight: AshaAction[];
+  /** Each trial's last ended rung. */
+  ends: Record<string, Omit<RungEnd, 'trial'>>;
+  /** Training seconds per trial, summed over rungs. */
+  wall: Record<string, number>;
+}
+
 /** `ring8-remedies-20261201-210500`: a new id per sweep. */
 export function defaultSweepId(name: string, date = new Date()): string {
   return `${name}-${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-')}`;
@@ -81,94 +99,102 @@ export function planSweep(spec: SweepSpec, readConfig?: PlanOptions['readConfig'
   return planTrials(spec, new Rng(spec.seed).fork('sweep'), { readConfig });
 }
 
-/** The eval record at `step` in a run directory's metrics, or undefined. */
-function evalAt(dir: string, step: number): Record<string, unknown> | undefined {
-  return readMetrics(join(dir, RUN_FILES.metrics)).filter((r) => r.kind === 'eval' && r.step === step).at(-1);
-}
-
-/** Trains one rung of a trial in a child: a new run for `start`, `--resume` for `resume`. */
-async function runRung(trial: Trial, action: AshaAction, dir: string, metric: SweepSpec['metric']['name'], env: NodeJS.ProcessEnv): Promise<RungEnd> {
-  let args: string[];
-  const staging = `${dir}.staging`;
-  if (action.kind === 'start') {
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
-    const input = join(staging, 'input-config.json');
-    // The config keeps the full budget (remedies annealed over it); this run stops at the first rung.
-    writeJsonAtomic(input, { ...trial.config, steps: action.steps });
-    args = ['--config', input, '--out', staging, '--no-report', '--json'];
-  } else {
-    args = ['--resume', dir, '--steps', String(action.steps), '--no-report', '--json'];
+/** Reads a sweep's saved state, refusing a folder that holds none or a damaged one. */
+export function readSweepState(out: string): SweepState {
+  const path = join(resolve(out), SWEEP_FILES.state);
+  if (!existsSync(path)) throw new ConfigError(`${out}: no ${SWEEP_FILES.state} here, so there is no sweep to resume (give the --out folder of an interrupted sweep)`);
+  let state: SweepState;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as SweepState;
+  } catch (err) {
+    throw new DataError(`cannot read the sweep state: ${err instanceof Error ? err.message : String(err)}`, path);
   }
-  const child = await runTrainChild(args, { env });
-  if (action.kind === 'start') {
-    if (!takeRunDir(staging, child.summary, dir)) mkdirSync(dir, { recursive: true });
-    rmSync(staging, { recursive: true, force: true });
-  }
-  appendFileSync(join(dir, SWEEP_FILES.log), `--- saddlepoint train ${args.join(' ')}\n${child.stderr}`);
-  const record = existsSync(join(dir, RUN_FILES.metrics)) ? evalAt(dir, action.steps) : undefined;
-  const raw = record?.[metric];
-  const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
-  let error: string | null = null;
-  const interrupted = child.code === 130 && child.summary?.status === 'stopped';
-  if (child.spawnError) error = child.spawnError.message;
-  else if (interrupted) error = `interrupted at step ${child.summary?.steps ?? '?'} (checkpoint saved)`;
-  else if (child.summary?.status === 'diverged') error = `exit 3: ${divergedText(child.summary)}`;
-  else if (child.code !== 0) error = `exit ${child.code ?? `signal ${child.signal}`}: ${lastLine(child.stderr) ?? 'nothing on stderr'}`;
-  else if (child.summary?.status !== 'done') error = child.summary ? `the run ended with status "${child.summary.status}"` : 'no JSON summary on stdout';
-  else if (!record) error = `no evaluation at step ${action.steps} in ${RUN_FILES.metrics}`;
-  else if (value === null) error = `the evaluation at step ${action.steps} has no ${metric} (${SWEEP_METRICS[metric].summary})`;
-  return {
-    trial,
-    action,
-    ok: error === null,
-    interrupted,
-    value,
-    metrics: finalMetrics(record),
-    wallSeconds: typeof child.summary?.wallSeconds === 'number' ? child.summary.wallSeconds : null,
-    processSeconds: child.processSeconds,
-    error,
-  };
+  if (state.version !== 1 || typeof state.id !== 'string' || !state.asha || !Array.isArray(state.inFlight) || !state.plan) throw new DataError('not a sweep state this saddlepoint writes (version 1)', path);
+  return state;
 }
 
 /**
  * Runs a sweep: plans and validates every trial first (a bad spec or trial config is a
- * ConfigError before any child starts), then keeps `jobs` children busy with what ASHA decides,
- * records each trial in the index, and writes the report files atomically.
+ * ConfigError before any child starts or any job is enqueued), then keeps `jobs` rungs in flight
+ * with what ASHA decides, records each trial in the index, saves its state after every decision,
+ * and writes the report files atomically. With `resume`, it continues the sweep saved in `out`:
+ * rungs that were in flight run again and continue from their runs (a queued one is found by its
+ * job id, finished or not).
  *
  * @example
  * const result = await runSweep({ spec: parseSweepSpec(yaml), out: 'runs/sweep', jobs: 2, index: openRunIndex('runs/index.sqlite') });
  * console.log(result.report.best?.id, result.report.bestConfig);
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
-  const { spec, index } = options;
+  const { index } = options;
   const t0 = performance.now();
-  const started = new Date();
-  const date = started.toISOString();
   const out = resolve(options.out);
-  const plan = planSweep(spec, options.readConfig);
-  const id = options.id ?? defaultSweepId(spec.name, started);
   const trialsDir = join(out, SWEEP_FILES.trials);
   const dirOf = (t: Trial) => join(trialsDir, t.id);
-  if (existsSync(join(out, SWEEP_FILES.json)) || plan.trials.some((t) => existsSync(dirOf(t)))) {
-    throw new ConfigError(`${out} already holds a sweep; choose another --out or remove it`);
+  let saved: SweepState;
+  if (options.resume) {
+    saved = readSweepState(out);
+  } else {
+    const spec = options.spec;
+    const plan = planSweep(spec, options.readConfig);
+    const started = new Date();
+    const id = options.id ?? defaultSweepId(spec.name, started);
+    if (existsSync(join(out, SWEEP_FILES.json)) || existsSync(join(out, SWEEP_FILES.state)) || plan.trials.some((t) => existsSync(dirOf(t)))) {
+      throw new ConfigError(`${out} already holds a sweep; choose another --out, remove it, or continue it with --resume ${options.out}`);
+    }
+    if (index?.getSweep(id)) throw new ConfigError(`the run index already has a sweep "${id}"; give another id`);
+    const asha = ashaInit(plan.trials, plan.rungs, plan.direction, spec.strategy.name === 'asha' ? spec.strategy.reductionFactor : 3);
+    saved = { version: 1, id, spec, plan, startedAt: started.toISOString(), queue: options.queue?.shown ?? null, token: randomBytes(12).toString('hex'), asha, inFlight: [], ends: {}, wall: {} };
   }
-  if (index?.getSweep(id)) throw new ConfigError(`the run index already has a sweep "${id}"; give another id`);
+  const { id, spec, plan } = saved;
+  const date = saved.startedAt;
+  const host = hostname();
+  const runner = options.queue
+    ? await QueueRunner.open(options.queue, {
+        onProgress(job, progress) {
+          const trial = byId.get(job.trial);
+          if (!trial || !running.has(trial.id)) return;
+          index?.upsertRun({ id: runId(trial), config: trial.config as unknown as Record<string, unknown>, status: 'running', host: progress.host, steps: progress.step, metrics: progress.metrics });
+          options.onProgress?.(trial, progress);
+        },
+      })
+    : null;
   const jobs = Math.max(1, Math.min(options.jobs, plan.trials.length));
   const env = options.env ?? (jobs > 1 && process.env.OPENBLAS_NUM_THREADS === undefined ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env);
-  const host = hostname();
   mkdirSync(trialsDir, { recursive: true });
+  writeFileAtomic(join(out, STORE_TOKEN_FILE), `${id}\n${saved.token}\n`);
   index?.upsertSweep({ id, name: spec.name, spec: spec as unknown as Record<string, unknown>, strategy: spec.strategy.name, metric: plan.metric, direction: plan.direction, status: 'running', out, host, startedAt: date, finishedAt: null, trials: plan.trials.length });
   options.onPlanned?.(plan, id);
 
   const byId = new Map(plan.trials.map((t) => [t.id, t]));
   const runId = (t: Trial) => `${id}/${t.id}`;
-  const wall = new Map<string, number>();
-  const lastEnd = new Map<string, RungEnd>();
+  const wall = new Map(Object.entries(saved.wall));
+  const lastEnd = new Map<string, RungEnd>(Object.entries(saved.ends).map(([t, end]) => [t, { ...end, trial: byId.get(t)! }]));
+  const inFlight = new Map(saved.inFlight.map((a) => [a.trial, a]));
   const running = new Map<string, Promise<RungEnd>>();
-  let state: AshaState = ashaInit(plan.trials, plan.rungs, plan.direction, spec.strategy.name === 'asha' ? spec.strategy.reductionFactor : 3);
+  let state: AshaState = saved.asha;
   let interrupted = false;
+  const save = () =>
+    writeJsonAtomic(join(out, SWEEP_FILES.state), {
+      ...saved,
+      asha: state,
+      inFlight: [...inFlight.values()],
+      ends: Object.fromEntries([...lastEnd].map(([t, { trial: _trial, ...end }]) => [t, end])),
+      wall: Object.fromEntries(wall),
+    } satisfies SweepState);
 
+  const execute = async (trial: Trial, action: AshaAction): Promise<RungEnd> => {
+    const task = { config: trial.config as unknown as Record<string, unknown>, steps: action.steps, metric: plan.metric };
+    const result = runner
+      ? await runner.run({ sweep: id, trial: trial.id, ...task, store: { dir: out, token: saved.token } })
+      : await trainRung(task, dirOf(trial), { env });
+    return { ...result, trial, action };
+  };
+  const launch = (trial: Trial, action: AshaAction) => {
+    inFlight.set(trial.id, action);
+    index?.upsertRun({ id: runId(trial), sweep: id, trial: trial.id, dir: dirOf(trial), config: trial.config as unknown as Record<string, unknown>, params: trial.params, status: 'running', host: runner ? null : host, startedAt: new Date().toISOString() });
+    running.set(trial.id, execute(trial, action));
+  };
   const carryOut = (actions: readonly AshaAction[]) => {
     for (const action of actions) {
       const trial = byId.get(action.trial)!;
@@ -177,8 +203,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         index?.finishRun(runId(trial), { status: 'stopped', steps: action.steps });
         continue;
       }
-      index?.upsertRun({ id: runId(trial), sweep: id, trial: trial.id, dir: dirOf(trial), config: trial.config as unknown as Record<string, unknown>, params: trial.params, status: 'running', host, startedAt: new Date().toISOString() });
-      running.set(trial.id, runRung(trial, action, dirOf(trial), plan.metric, env));
+      launch(trial, action);
     }
   };
   const free = () => {
@@ -187,37 +212,63 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     return 0;
   };
 
-  let decision = ashaDecide(state, [], free());
-  state = decision.state;
-  carryOut(decision.actions);
-  while (running.size > 0) {
-    const end = await Promise.race(running.values());
-    running.delete(end.trial.id);
-    const total = (wall.get(end.trial.id) ?? 0) + (end.wallSeconds ?? 0);
-    wall.set(end.trial.id, total);
-    if (end.interrupted) {
-      // Ctrl-C reaches the children too; a trial stopped with its checkpoint is paused, not failed.
-      // The report keeps its last completed rung (none: not run).
-      index?.finishRun(runId(end.trial), { status: 'paused', wallSeconds: total, error: end.error });
-      options.onRungEnd?.(end);
-      continue;
-    }
-    lastEnd.set(end.trial.id, end);
-    const report: RungReport = { trial: end.trial.id, steps: end.action.steps, value: end.ok ? end.value : null };
-    const last = end.action.steps === plan.rungs[plan.rungs.length - 1];
-    index?.finishRun(runId(end.trial), { status: !end.ok ? 'failed' : last ? 'done' : 'paused', steps: end.action.steps, wallSeconds: total, metrics: end.metrics, error: end.error });
-    options.onRungEnd?.(end);
-    decision = ashaDecide(state, [report], free());
+  // Ctrl-C with a queue: stop waiting at once; the jobs stay queued and --resume finds them.
+  let stopWaiting: () => void = () => {};
+  const stopped = new Promise<null>((done) => (stopWaiting = () => done(null)));
+  const poll = runner && options.shouldStop ? setInterval(() => options.shouldStop!() && stopWaiting(), 200) : null;
+
+  let done = false;
+  try {
+    // A resumed sweep first relaunches what was in flight: each continues from its run, or its job.
+    for (const action of [...inFlight.values()]) launch(byId.get(action.trial)!, action);
+    let decision = ashaDecide(state, [], free());
     state = decision.state;
     carryOut(decision.actions);
+    done = decision.done;
+    save();
+    while (running.size > 0) {
+      const end = await Promise.race([...running.values(), stopped]);
+      if (end === null) {
+        interrupted = true;
+        break;
+      }
+      running.delete(end.trial.id);
+      const total = (wall.get(end.trial.id) ?? 0) + (end.wallSeconds ?? 0);
+      wall.set(end.trial.id, total);
+      const run = runId(end.trial);
+      if (end.interrupted) {
+        // Ctrl-C reaches the children too; a trial stopped with its checkpoint is paused, not
+        // failed, and stays in flight for --resume. The report keeps its last completed rung.
+        index?.finishRun(run, { status: 'paused', wallSeconds: total, error: end.error });
+        options.onRungEnd?.(end);
+        save();
+        continue;
+      }
+      inFlight.delete(end.trial.id);
+      lastEnd.set(end.trial.id, end);
+      const report: RungReport = { trial: end.trial.id, steps: end.action.steps, value: end.ok ? end.value : null };
+      const last = end.action.steps === plan.rungs[plan.rungs.length - 1];
+      index?.upsertRun({ id: run, config: end.trial.config as unknown as Record<string, unknown>, status: 'running', host: end.host, ...(end.dir && end.dir !== dirOf(end.trial) ? { dir: `${end.host}:${end.dir}` } : {}) });
+      index?.finishRun(run, { status: !end.ok ? 'failed' : last ? 'done' : 'paused', steps: end.action.steps, wallSeconds: total, metrics: end.metrics, error: end.error });
+      options.onRungEnd?.(end);
+      decision = ashaDecide(state, [report], free());
+      state = decision.state;
+      carryOut(decision.actions);
+      done = decision.done;
+      save();
+    }
+  } finally {
+    if (poll) clearInterval(poll);
+    await runner?.close();
   }
-  interrupted ||= !decision.done;
+  interrupted ||= !done;
 
   const outcomes: TrialOutcome[] = state.trials.flatMap((t) => {
     const end = lastEnd.get(t.id);
     if (!end) return [];
     const status = t.status === 'done' ? 'done' : t.status === 'failed' ? 'failed' : 'stopped';
-    return [{ id: t.id, status, steps: end.action.steps, value: end.ok ? end.value : null, metrics: end.metrics ?? {}, wallSeconds: wall.get(t.id) ?? null, error: end.error, dir: dirOf(byId.get(t.id)!) }];
+    const dir = end.dir && end.dir !== dirOf(byId.get(t.id)!) ? `${end.host}:${end.dir}` : dirOf(byId.get(t.id)!);
+    return [{ id: t.id, status, steps: end.action.steps, value: end.ok ? end.value : null, metrics: end.metrics ?? {}, wallSeconds: wall.get(t.id) ?? null, error: end.error, dir }];
   });
   const report = sweepReport(plan, outcomes);
   const files: SweepResult['files'] = { json: join(out, SWEEP_FILES.json), markdown: join(out, SWEEP_FILES.markdown), bestConfig: null, png: join(out, SWEEP_FILES.png) };

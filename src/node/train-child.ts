@@ -8,6 +8,26 @@ import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Set in a child's environment: the child holds its stdin open and ends itself the moment it
+ * closes, so a child never outlives a parent that was killed (a SIGKILLed worker leaves no
+ * orphan writing the run it shared with the worker that retries the trial).
+ */
+export const EXIT_WITH_PARENT_ENV = 'SADDLEPOINT_EXIT_WITH_PARENT';
+
+/**
+ * In a child started by {@link runTrainChild}: watches stdin, the pipe from the parent, and ends
+ * this process with SIGKILL when it closes. No-op elsewhere. The watch does not keep the process alive.
+ */
+export function exitWithParent(): void {
+  if (process.env[EXIT_WITH_PARENT_ENV] !== '1') return;
+  const stdin = process.stdin;
+  const end = () => process.kill(process.pid, 'SIGKILL');
+  stdin.on('end', end).on('close', end).on('error', end);
+  stdin.resume();
+  (stdin as unknown as { unref?: () => void }).unref?.();
+}
+
 /** The script a child runs: the CLI itself, so a child is exactly `saddlepoint train`. */
 export const TRAIN_BIN = fileURLToPath(new URL('../../bin/saddlepoint.js', import.meta.url));
 
@@ -42,6 +62,10 @@ export interface TrainChildResult {
 export interface ChildOptions {
   /** Environment of every child (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** In its own process group: a Ctrl-C at the terminal reaches only this process, which passes it on (the worker). */
+  detached?: boolean;
+  /** Called with the child's pid once it is spawned (undefined when it could not be). */
+  onSpawn?(pid: number | undefined): void;
 }
 
 /** The last non-empty line of a text, or null. */
@@ -79,9 +103,12 @@ export function trainSummary(stdout: string): TrainSummary | null {
 export async function runTrainChild(args: readonly string[], options: ChildOptions = {}): Promise<TrainChildResult> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [TRAIN_BIN, 'train', ...args], {
-    env: { ...(options.env ?? process.env), FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...(options.env ?? process.env), FORCE_COLOR: '0', [EXIT_WITH_PARENT_ENV]: '1' },
+    // stdin stays open and silent: it closes when this process dies, and the child follows (exitWithParent).
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
+  options.onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -90,6 +117,7 @@ export async function runTrainChild(args: readonly string[], options: ChildOptio
     child.on('error', (err) => done({ code: null, signal: null, spawnError: err }));
     child.on('close', (c, s) => done({ code: c, signal: s }));
   });
+  child.stdin.destroy();
   return { code, signal, ...(spawnError ? { spawnError } : {}), stdout, stderr, summary: trainSummary(stdout), processSeconds: (performance.now() - t0) / 1000 };
 }
 
