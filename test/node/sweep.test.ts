@@ -120,4 +120,38 @@ describe('saddlepoint sweep, end to end', () => {
       index.close();
     }
   }, 300_000);
+
+  it('Ctrl-C stops launching; --resume runs the rest and the sweep ends as if never stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-sweep-'));
+    const spec = specFile(dir, { name: 'tiny-resume', base: { preset: 'ring8', set: TINY }, seeds: 3, metric: { name: 'w1' }, budget: { steps: 20 } });
+    const out = join(dir, 'out');
+    const indexPath = join(dir, 'index.sqlite');
+    const { OPENBLAS_NUM_THREADS: _own, ...env } = process.env;
+    const child = spawn(process.execPath, [bin, 'sweep', spec, '--jobs', '1', '--out', out, '--index', indexPath], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: '0' } });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // The first trial has ended: stop the sweep once (the signal reaches the sweep only, not a child).
+      if (!sent && /\[t0\] .* 20 steps: w1/.test(stderr)) sent = child.kill('SIGINT');
+    });
+    const code = await new Promise((done) => child.on('close', done));
+    expect(code).toBe(130);
+    expect(stderr).toContain(`interrupted; continue with: npx saddlepoint sweep --resume`);
+    const r = await cli(['sweep', '--resume', out, '--index', indexPath, '--json']);
+    expect(r.stderr).toMatch(/saddlepoint sweep tiny-resume \(resumed\) · grid · 3 trials/);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary.counts).toEqual({ done: 3, stopped: 0, failed: 0, 'not-run': 0 });
+    // t0 ran once (before the stop), and nothing ran twice.
+    expect(r.stderr).not.toContain('[t0]');
+    const index = openRunIndex(indexPath);
+    try {
+      expect(index.listRuns({ sweep: summary.id }).map((x) => [x.trial, x.status, x.steps])).toEqual([['t0', 'done', 20], ['t1', 'done', 20], ['t2', 'done', 20]]);
+      expect(index.getSweep(summary.id)?.status).toBe('done');
+    } finally {
+      index.close();
+    }
+    expect((await cli(['sweep', '--resume', join(dir, 'nothing')])).stderr).toBe(`error: ${join(dir, 'nothing')}: no sweep-state.json here, so there is no sweep to resume (give the --out folder of an interrupted sweep)\n`);
+  }, 300_000);
 });

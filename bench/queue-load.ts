@@ -1,0 +1,75 @@
+/**
+ * The queue's cost per trial: the same sweep of N tiny trials (1 seed each, a few steps, tiny nets
+ * on cpu, so a trial is mostly process start-up) on the local pool with --jobs 2, and through a
+ * private Redis with 2 workers of concurrency 1, side by side in one run. Prints both walls and
+ * the overhead per trial slot: (queue wall − local wall) × 2 / N.
+ *
+ *   npm run bench:queue               # 200 trials
+ *   npm run bench:queue -- --trials 40
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin/saddlepoint.js', import.meta.url));
+const REDIS = '/usr/bin/redis-server';
+const flag = process.argv.indexOf('--trials');
+const trials = flag > 0 ? Number(process.argv[flag + 1]) : 200;
+if (!Number.isInteger(trials) || trials < 2) throw new Error(`--trials: give an integer ≥ 2, got ${process.argv[flag + 1]}`);
+if (!existsSync(REDIS)) throw new Error(`${REDIS} is missing: apt-get install -y redis-server`);
+
+const { OPENBLAS_NUM_THREADS: _own, ...baseEnv } = process.env;
+const env = { ...baseEnv, FORCE_COLOR: '0', OPENBLAS_NUM_THREADS: '1' };
+
+function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr }))) };
+}
+
+async function port(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function timed(label: string, args: string[]): Promise<number> {
+  const t0 = performance.now();
+  const { code, stderr } = await run(args).done;
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`${label} exited ${code}:\n${stderr}`);
+  return seconds;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sp-queue-load-'));
+const spec = join(dir, 'spec.json');
+const set = ['backend=cpu', 'batchSize=32', 'model.g.hidden=[16]', 'model.d.hidden=[16]', 'eval.samples=200', 'eval.snapshots=false'];
+writeFileSync(spec, JSON.stringify({ name: 'load', base: { preset: 'ring8', set }, seeds: trials, metric: { name: 'w1' }, budget: { steps: 5 } }));
+
+const redisPort = await port();
+const redis = spawn(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 500));
+const url = `redis://127.0.0.1:${redisPort}`;
+const workers = [0, 1].map(() => run(['worker', '--queue', url, '--work', join(dir, 'work')]));
+try {
+  process.stderr.write(`${trials} trials, 2 at a time, local then queue…\n`);
+  const local = await timed('local sweep', ['sweep', spec, '--jobs', '2', '--out', join(dir, 'local'), '--no-index']);
+  process.stderr.write(`local: ${local.toFixed(1)} s\n`);
+  const queued = await timed('queued sweep', ['sweep', spec, '--queue', url, '--out', join(dir, 'queued'), '--no-index']);
+  const overhead = ((queued - local) * 2) / trials;
+  const result = { date: new Date().toISOString(), trials, slots: 2, localSeconds: local, queueSeconds: queued, localPerTrial: (local * 2) / trials, queuePerTrial: (queued * 2) / trials, overheadPerTrial: overhead };
+  process.stdout.write(
+    `| trials | local pool (--jobs 2) | queue (2 workers) | per trial slot, local | per trial slot, queue | queue overhead per trial |\n|---|---|---|---|---|---|\n` +
+      `| ${trials} | ${local.toFixed(1)} s | ${queued.toFixed(1)} s | ${result.localPerTrial.toFixed(2)} s | ${result.queuePerTrial.toFixed(2)} s | ${overhead.toFixed(3)} s |\n${JSON.stringify(result)}\n`,
+  );
+} finally {
+  for (const w of workers) w.child.kill('SIGKILL');
+  redis.kill('SIGTERM');
+}
