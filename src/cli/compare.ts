@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { PRESET_NAMES, PRESETS, parseRemedyList, REMEDIES, REMEDY_NAMES, resolveConfig } from '../config/index.ts';
 import { LOSS_NAMES } from '../losses/index.ts';
-import { compareMarkdown, runCompare, type RunOutcome } from '../node/index.ts';
+import { compareMarkdown, openRunIndex, parseQueueUrl, runCompare, type RunOutcome } from '../node/index.ts';
 import { BACKEND_NAMES } from '../tensor/index.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
@@ -25,6 +25,8 @@ interface CompareFlags {
   /** commander's negation of --no-recommended. */
   recommended?: boolean;
   json?: boolean;
+  queue?: string;
+  index?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -54,7 +56,8 @@ async function compare(flags: CompareFlags): Promise<void> {
   // Every check on input comes before the first child starts: a typo costs nothing.
   const remedies = parseRemedyList(flags.remedies);
   const seedCount = positiveIntFlag('--seeds', flags.seeds)!;
-  const jobs = positiveIntFlag('--jobs', flags.jobs) ?? availableParallelism();
+  const queue = flags.queue === undefined ? undefined : parseQueueUrl(flags.queue);
+  const jobs = positiveIntFlag('--jobs', flags.jobs) ?? (queue ? Number.MAX_SAFE_INTEGER : availableParallelism());
   const preset = flags.preset ?? (flags.config.length ? undefined : flags.data !== undefined && Object.hasOwn(PRESETS, flags.data) ? flags.data : 'ring8');
   const trainFlags = {
     preset,
@@ -83,10 +86,15 @@ async function compare(flags: CompareFlags): Promise<void> {
   const seeds = Array.from({ length: seedCount }, (_, i) => base.seed + i);
   const out = flags.out ?? defaultOut(base.data.kind, base.loss.name);
 
-  const interrupt = onInterrupt('stopping: no new runs; waiting for the running ones (Ctrl-C again to quit now)');
+  const interrupt = onInterrupt(
+    queue ? 'stopping: nothing more is enqueued and compare stops waiting; the queued runs stay with the workers' : 'stopping: no new runs; waiting for the running ones (Ctrl-C again to quit now)',
+  );
+  const index = flags.index === undefined ? undefined : openRunIndex(flags.index);
   try {
     const summary = await runCompare({
       sources,
+      queue,
+      index,
       command: { args: trainArgs },
       remedies,
       seeds,
@@ -95,10 +103,12 @@ async function compare(flags: CompareFlags): Promise<void> {
       onPlanned(plan) {
         const parallel = Math.min(jobs, plan.length);
         const threads = parallel > 1 ? (base.threads === 'auto' ? ' (threads=1 each)' : ` (threads=${base.threads} each, as set)`) : '';
+        const where = queue ? `through the queue ${queue.shown}${threads}` : `${parallel} at a time${threads}`;
         process.stderr.write(
-          `saddlepoint compare · data ${base.data.kind} · loss ${base.loss.name} · ${base.steps} steps · ${plural(remedies.length, 'remedy', 'remedies')} × ${plural(seeds.length, 'seed', 'seeds')} = ${plural(plan.length, 'run', 'runs')}, ${parallel} at a time${threads}\n` +
-            `output: ${out}\n`,
+          `saddlepoint compare · data ${base.data.kind} · loss ${base.loss.name} · ${base.steps} steps · ${plural(remedies.length, 'remedy', 'remedies')} × ${plural(seeds.length, 'seed', 'seeds')} = ${plural(plan.length, 'run', 'runs')}, ${where}\n` +
+            `output: ${out}${index ? ` · index: ${flags.index}` : ''}\n`,
         );
+        if (queue) process.stderr.write(`waiting for workers: npx saddlepoint worker --queue ${queue.shown}\n`);
       },
       onRunEnd: (r, finished, total) => process.stderr.write(`${progressLine(r, finished, total)}\n`),
       shouldStop: interrupt.requested,
@@ -112,6 +122,7 @@ async function compare(flags: CompareFlags): Promise<void> {
     process.exitCode = summary.interrupted ? 130 : summary.failed ? 1 : 0;
   } finally {
     interrupt.dispose();
+    index?.close();
   }
 }
 
@@ -138,6 +149,8 @@ export function registerCompare(program: Command): void {
     .option('--backend <name>', `tensor backend of every run: ${BACKEND_NAMES.join(', ')}`)
     .option('--no-recommended', 'run each remedy with the base settings only, without the settings it recommends (its paper\'s k, Adam β, λ …)')
     .option('--json', 'print the JSON summary (results.json) as the last line of stdout')
+    .option('--queue <url>', 'train the runs through this Redis (redis://[:password@]host:port[/db]): `saddlepoint worker`s on any machine pull them')
+    .option('--index <file>', 'also record the runs in this run index (SQLite), as a sweep of their own')
     .addHelpText(
       'after',
       `\nRemedies:\n${remedyHelp()}\n\n` +
@@ -145,7 +158,8 @@ export function registerCompare(program: Command): void {
         'exit code and last stderr line, and the exit code is 1. With --jobs > 1 every run gets threads=1 (one OpenBLAS\n' +
         'thread; unless you --set threads), so parallel runs do not fight over the cores on the native backend. The thread\n' +
         'count changes the numbers, so it is written into each config, and results.md lists the train command of each row.\n' +
-        'Ctrl-C launches no new runs and writes the table of those that ran.\n\n' +
+        'Ctrl-C launches no new runs and writes the table of those that ran. compare is a sweep of one rung per run: --queue\n' +
+        'hands the runs to workers like `sweep --queue` does, with the same table at the end.\n\n' +
         'Examples:\n' +
         '  npx saddlepoint compare --data ring8 --loss non-saturating --remedies none,spectral-norm,minibatch-std,pac2,wgan-gp --seeds 5 --steps 2000\n' +
         '  npx saddlepoint compare --remedies none,spectral-norm+pac2,wgan-gp+k5 --seeds 3 --out runs/cmp --json',

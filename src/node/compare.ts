@@ -1,18 +1,24 @@
 /**
- * `saddlepoint compare` as a library: the grid remedies × seeds, each run a child process
- * (`saddlepoint train`) so a crash loses one run and not the table, then mean ± standard error
+ * `saddlepoint compare` as a library: the grid remedies × seeds as a thin sweep (one rung per run,
+ * each a `saddlepoint train` child on the local pool or on a queue's workers, so a crash loses one
+ * run and not the table), then mean ± standard error
  * over seeds of each remedy's last evaluation, written as `results.json`, `results.md` and
  * `results.png`. Aggregation and the Markdown table are pure functions over run outcomes.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { REMEDIES, remedyParts, resolveConfig, type ConfigSources, type RemedyRegistry, type RunConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
+import { metricDirection, parseSweepSpec, REMEDY_PARAM, SEED_PARAM, type SweepMetricName, type SweepPlan, type SweepSpec, type Trial } from '../sweep/index.ts';
 import { COMPARE_METRICS, COMPARE_METRIC_NAMES, compareChart, type CompareMetric, type CompareStat } from '../report/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import { renderPng } from './render.ts';
 import { readMetrics, RUN_FILES } from './run-dir.ts';
-import { divergedText, lastLine, runTrainChild, takeRunDir, type ChildOptions } from './train-child.ts';
+import type { QueueAddress } from './queue.ts';
+import type { RungResult } from './rung.ts';
+import type { RunIndex } from './run-index.ts';
+import { defaultSweepId, runSweep } from './sweep.ts';
 
 /** Files `compare` writes in its output folder (besides one run directory per remedy and seed). */
 export const COMPARE_FILES = { json: 'results.json', markdown: 'results.md', png: 'results.png', log: 'train.log' } as const;
@@ -253,54 +259,34 @@ export function shellCommand(args: readonly string[]): string {
 
 /** The last evaluation record of a run directory, or null without one. */
 export function finalEval(dir: string): FinalEval | null {
-  const path = join(dir, RUN_FILES.metrics);
-  const last = readMetrics(path).filter((r) => r.kind === 'eval').at(-1);
-  if (!last) return null;
+  const last = readMetrics(join(dir, RUN_FILES.metrics)).filter((r) => r.kind === 'eval').at(-1);
+  return last ? evalOf(last) : null;
+}
+
+/** The measured qualities of one evaluation record. */
+function evalOf(last: Record<string, unknown>): FinalEval {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { step: Number(last.step), modes: num(last.modes), modesTotal: num(last.modesTotal), highQuality: num(last.highQuality), reverseKL: num(last.reverseKL), w1: num(last.w1) };
 }
 
-/**
- * Runs one planned run as `saddlepoint train` in a child process. The child trains in a staging
- * folder beside the target; its run directory is renamed to `<out>/<remedy>/seed-<s>` when it
- * exits, with its stderr kept as `train.log`. A failed child leaves what it wrote there too.
- */
-export async function runPlanned(run: PlannedRun, options: ChildOptions = {}): Promise<RunOutcome> {
-  const staging = `${run.dir}.staging`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  const input = join(staging, 'input-config.json');
-  writeJsonAtomic(input, run.config);
-  const { code, signal, spawnError, stderr, summary, processSeconds } = await runTrainChild(['--config', input, '--out', staging, '--no-report', '--json'], options);
-  if (!takeRunDir(staging, summary, run.dir)) {
-    mkdirSync(run.dir, { recursive: true });
-    renameSync(input, join(run.dir, 'input-config.json'));
-  }
-  writeFileAtomic(join(run.dir, COMPARE_FILES.log), stderr);
-  rmSync(staging, { recursive: true, force: true });
-  const evaluation = existsSync(join(run.dir, RUN_FILES.metrics)) ? finalEval(run.dir) : null;
-  let problem = spawnError?.message ?? lastLine(stderr);
-  const diverged = divergedText(summary);
-  let ok = code === 0 && summary?.status === 'done';
-  if (ok && !evaluation) {
-    ok = false;
-    problem = `no evaluation record in ${RUN_FILES.metrics}`;
-  } else if (diverged) {
-    problem = diverged;
-  } else if (code === 0 && !ok) {
-    problem = summary ? `the run ended with status "${summary.status}"` : 'no JSON summary on stdout';
-  }
+/** A planned run's outcome from how its rung ended (on this machine or a worker). */
+function outcomeOf(run: PlannedRun, end: RungResult): RunOutcome {
+  const diverged = end.error?.startsWith('exit 3: ') ? end.error.slice('exit 3: '.length) : null;
+  const finished = end.exitCode === 0 && end.error === null;
+  const evaluation = end.record ? evalOf(end.record) : null;
+  let problem = diverged ?? (finished ? null : (end.lastStderr ?? end.error));
+  if (end.exitCode === 0 && !finished) problem = end.error;
   return {
     remedy: run.remedy,
     seed: run.seed,
-    dir: run.dir,
-    ok,
-    exitCode: code === 0 && !ok ? 1 : code,
-    signal,
+    dir: end.host === hostname() && end.dir === run.dir ? run.dir : `${end.host}:${end.dir}`,
+    ok: finished,
+    exitCode: end.exitCode === 0 && !finished ? 1 : end.exitCode,
+    signal: end.signal,
     lastStderr: problem,
-    wallSeconds: ok && typeof summary?.wallSeconds === 'number' ? summary.wallSeconds : null,
-    processSeconds,
-    backend: typeof summary?.backend === 'string' ? summary.backend : null,
+    wallSeconds: finished ? end.wallSeconds : null,
+    processSeconds: end.processSeconds,
+    backend: end.backend,
     eval: evaluation,
   };
 }
@@ -330,6 +316,12 @@ export interface CompareOptions {
   shouldStop?(): boolean;
   /** Notes such as a chart that could not be drawn. */
   warn?(message: string): void;
+  /** Train through this Redis queue (`saddlepoint worker`s pull the runs) instead of local children. */
+  queue?: QueueAddress;
+  /** Where the grid's runs are recorded (as a sweep of its own); none leaves the index alone. */
+  index?: RunIndex;
+  /** The grid's sweep id in the index and the queue (default `compare-<data>-<date>`). */
+  id?: string;
 }
 
 /**
@@ -351,24 +343,39 @@ export async function runCompare(options: CompareOptions): Promise<CompareSummar
   const plan = planCompare(sources, remedies, seeds, out, registry, jobs > 1 ? 1 : undefined);
   const env = options.env ?? process.env;
   options.onPlanned?.(plan);
+  // compare is a thin sweep: one rung (the whole run) per remedy and seed, on the local pool or the queue.
+  const steps = plan[0]?.config.steps ?? base.steps;
+  const odd = plan.find((p) => p.config.steps !== steps);
+  if (odd) throw new ConfigError(`compare: remedy "${odd.remedy}" changes steps to ${odd.config.steps}; every row must train the same ${steps} steps`);
+  const width = String(Math.max(0, plan.length - 1)).length;
+  const trials: Trial[] = plan.map((p, index) => ({ id: `t${String(index).padStart(width, '0')}`, index, point: remedies.indexOf(p.remedy), params: { [REMEDY_PARAM]: p.remedy, [SEED_PARAM]: p.seed }, config: p.config, steps }));
+  const byTrial = new Map(trials.map((t, i) => [t.id, plan[i]]));
+  // The index ranks a compare's runs by W1 (every data set has it); the table shows every metric.
+  const metric: SweepMetricName = 'w1';
+  const sweepPlan: SweepPlan = { trials, rungs: [steps], metric, direction: metricDirection({ metric: { name: metric } }), points: remedies.length, seeds: [...seeds] };
+  const spec: SweepSpec = parseSweepSpec({ name: 'compare', base: { set: [] }, remedies: [...remedies], seeds: [...seeds], metric: { name: metric }, budget: { steps }, strategy: { name: 'grid' } });
   const outcomes: RunOutcome[] = [];
-  let next = 0;
-  let interrupted = false;
-  const worker = async () => {
-    while (next < plan.length) {
-      if (options.shouldStop?.()) {
-        interrupted = true;
-        return;
-      }
-      const run = plan[next++];
-      const outcome = await runPlanned(run, { env });
-      outcomes.push(outcome);
-      options.onRunEnd?.(outcome, outcomes.length, plan.length);
-    }
-  };
-  await Promise.all(Array.from({ length: jobs }, worker));
-  // A stop during the last runs launches nothing more but still marks the grid as cut short.
-  interrupted ||= Boolean(options.shouldStop?.());
+  const result = await runSweep({
+    spec,
+    plan: sweepPlan,
+    out,
+    jobs,
+    env,
+    queue: options.queue,
+    index: options.index,
+    id: options.id ?? defaultSweepId(`compare-${base.data.kind}`, new Date(date)),
+    trialPath: (t) => relative(out, byTrial.get(t.id)!.dir),
+    requireMetric: false,
+    writeReport: false,
+    shouldStop: options.shouldStop,
+    warn: options.warn,
+    onRungEnd(end) {
+      if (end.interrupted) return;
+      outcomes.push(outcomeOf(byTrial.get(end.trial.id)!, end));
+      options.onRunEnd?.(outcomes.at(-1)!, outcomes.length, plan.length);
+    },
+  });
+  const interrupted = result.interrupted;
   const order = (r: RunOutcome) => plan.findIndex((p) => p.remedy === r.remedy && p.seed === r.seed);
   outcomes.sort((a, b) => order(a) - order(b));
   const rows = aggregateRuns(remedies, outcomes, registry);

@@ -32,7 +32,7 @@ export { runTraining, type RunOptions, type RunResult } from './run.ts';
 export { fsRunStore } from './fs-store.ts';
 export { nodeDatasets, nodeRunConfigSchema, pointsFileDataset } from './datasets.ts';
 export { runDemo, DEMO_RUNS, DEMO_SEED, type DemoOptions, type DemoResult } from './demo.ts';
-export { runCompare, planCompare, runPlanned, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';
+export { runCompare, planCompare, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';
 export { loadMnist, loadMnistDataset, loadStackedMnistDataset, readMnistFiles, mnistPaths } from './mnist.ts';
 export { loadImageFolder, type ImageFolder, type SkippedFile } from './image-folder.ts';
 export { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } from './bench.ts';

@@ -10,7 +10,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { Job, Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -121,7 +121,12 @@ export const rungJobSchema = z
     sweep: z.string().min(1),
     trial: z.string().regex(/^t\d+$/, 'a trial id: t0, t1, …'),
     steps: z.number().int().positive(),
-    metric: z.enum(SWEEP_METRIC_NAMES as [SweepMetricName, ...SweepMetricName[]]),
+    metric: z.enum(SWEEP_METRIC_NAMES as [SweepMetricName, ...SweepMetricName[]]).nullable(),
+    /** The trial's folder inside the store: relative, down only (`trials/t3`, `pac2/seed-1`). */
+    path: z
+      .string()
+      .min(1)
+      .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).some((part) => part === '..' || part === ''), 'a relative path inside the sweep folder, without ".." or empty parts'),
     config: z.record(z.string(), z.unknown()),
     /** The sweep's folder as the coordinator sees it, and the token in its STORE_TOKEN_FILE. */
     store: z.object({ dir: z.string().min(1), token: z.string().min(8) }).strict(),
@@ -222,7 +227,7 @@ export class QueueRunner {
       return (await queued.waitUntilFinished(this.events)) as RungResult;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      return { ok: false, interrupted: false, value: null, metrics: null, record: null, wallSeconds: null, processSeconds: 0, error: `queue job ${id} failed: ${reason}`, how: 'new', resumedFrom: null, host: '?', dir: '' };
+      return { ok: false, interrupted: false, value: null, metrics: null, record: null, wallSeconds: null, processSeconds: 0, error: `queue job ${id} failed: ${reason}`, exitCode: null, signal: null, lastStderr: reason, backend: null, how: 'new', resumedFrom: null, host: '?', dir: '' };
     }
   }
 
@@ -320,7 +325,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
     }
     const inStore = shared && readToken(data.store.dir) === data.store.token;
-    const dir = inStore ? join(data.store.dir, 'trials', data.trial) : join(options.work, data.sweep, data.trial);
+    const dir = inStore ? join(data.store.dir, data.path) : join(options.work, data.sweep, data.path);
     const name = `[${data.sweep}/${data.trial}]`;
     if (job.attemptsStarted > 1 || job.stalledCounter > 0) {
       settleRunDir(dir);
@@ -353,7 +358,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      log(`${name} ${result.ok ? `${data.metric} ${result.value}` : `failed: ${result.error}`} · ${result.how}${result.resumedFrom !== null ? ` from step ${result.resumedFrom}` : ''} · ${result.processSeconds.toFixed(1)} s`);
+      log(`${name} ${result.ok ? (data.metric ? `${data.metric} ${result.value}` : 'done') : `failed: ${result.error}`} · ${result.how}${result.resumedFrom !== null ? ` from step ${result.resumedFrom}` : ''} · ${result.processSeconds.toFixed(1)} s`);
       finished++;
       return result;
     } finally {

@@ -22,7 +22,8 @@ export interface RungTask {
   /** The trial's full config (validated); a new run trains it with `steps` in place of its own. */
   config: Record<string, unknown>;
   steps: number;
-  metric: SweepMetricName;
+  /** The metric the rung is ranked by: a rung without it fails. Null ranks nothing (compare reads every metric itself). */
+  metric: SweepMetricName | null;
 }
 
 /** How the rung's run was reached. */
@@ -42,6 +43,13 @@ export interface RungResult {
   wallSeconds: number | null;
   processSeconds: number;
   error: string | null;
+  /** The child's exit code (null: a signal ended it, or no child ran) and signal. */
+  exitCode: number | null;
+  signal: string | null;
+  /** The last line the child wrote to stderr, or null. */
+  lastStderr: string | null;
+  /** The backend the child trained on, from its summary. */
+  backend: string | null;
   /** `new`: a run was started; `resumed`: an existing run continued from its checkpoint; `finished`: it had already reached the rung. */
   how: RungHow;
   /** The step the run continued from (`resumed`), else null. */
@@ -124,7 +132,7 @@ export async function trainRung(task: RungTask, dir: string, options: RungOption
   if (child) appendFileSync(join(dir, RUNG_LOG), `--- saddlepoint train ${args.join(' ')}\n${child.stderr}`);
 
   const record = isRun(dir) ? evalAt(dir, steps) : undefined;
-  const raw = record?.[metric];
+  const raw = metric === null ? undefined : record?.[metric];
   const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
   const interrupted = child !== null && child.code === 130 && child.summary?.status === 'stopped';
   let error: string | null = null;
@@ -134,7 +142,7 @@ export async function trainRung(task: RungTask, dir: string, options: RungOption
   else if (child && child.code !== 0) error = `exit ${child.code ?? `signal ${child.signal}`}: ${lastLine(child.stderr) ?? 'nothing on stderr'}`;
   else if (child && child.summary?.status !== 'done') error = child.summary ? `the run ended with status "${child.summary.status}"` : 'no JSON summary on stdout';
   else if (!record) error = `no evaluation at step ${steps} in ${RUN_FILES.metrics}`;
-  else if (value === null) error = `the evaluation at step ${steps} has no ${metric} (${SWEEP_METRICS[metric].summary})`;
+  else if (metric !== null && value === null) error = `the evaluation at step ${steps} has no ${metric} (${SWEEP_METRICS[metric].summary})`;
   return {
     ok: error === null,
     interrupted,
@@ -144,6 +152,10 @@ export async function trainRung(task: RungTask, dir: string, options: RungOption
     wallSeconds: typeof child?.summary?.wallSeconds === 'number' ? child.summary.wallSeconds : how === 'finished' ? 0 : null,
     processSeconds: child?.processSeconds ?? 0,
     error,
+    exitCode: child?.code ?? (how === 'finished' ? 0 : null),
+    signal: child?.signal ?? null,
+    lastStderr: child ? lastLine(child.stderr) : null,
+    backend: typeof child?.summary?.backend === 'string' ? child.summary.backend : null,
     how,
     resumedFrom,
     host: hostname(),

@@ -41,6 +41,14 @@ export interface SweepOptions {
   queue?: QueueAddress;
   /** Continue the sweep saved in `out` (its sweep-state.json); `spec` and `id` come from there. */
   resume?: boolean;
+  /** Trials planned by the caller (compare's remedies × seeds) instead of from `spec`; `spec` still names the sweep and its metric. */
+  plan?: SweepPlan;
+  /** A trial's folder relative to `out` (default `trials/<id>`). */
+  trialPath?(trial: Trial): string;
+  /** Rank rungs by the plan's metric, failing a rung without it (default true); false for compare, which ranks nothing. */
+  requireMetric?: boolean;
+  /** Write sweep.md, sweep.json, best-config.json and sweep.png (default true; compare writes its own results). */
+  writeReport?: boolean;
   /** Where trials and the sweep are recorded; none leaves the index alone. */
   index?: RunIndex;
   /** The sweep's id in the index (default `<name>-<date>`). */
@@ -67,6 +75,8 @@ export interface SweepResult {
   interrupted: boolean;
   wallSeconds: number;
   files: { json: string; markdown: string; bestConfig: string | null; png: string | null };
+  /** Each trial's last ended rung, in plan order (trials that never ended a rung are missing). */
+  ends: RungEnd[];
 }
 
 /** What `sweep-state.json` holds: enough to continue the sweep exactly where it stood. */
@@ -129,14 +139,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { index } = options;
   const t0 = performance.now();
   const out = resolve(options.out);
-  const trialsDir = join(out, SWEEP_FILES.trials);
-  const dirOf = (t: Trial) => join(trialsDir, t.id);
+  const pathOf = (t: Trial) => options.trialPath?.(t) ?? join(SWEEP_FILES.trials, t.id);
+  const dirOf = (t: Trial) => join(out, pathOf(t));
   let saved: SweepState;
   if (options.resume) {
     saved = readSweepState(out);
   } else {
     const spec = options.spec;
-    const plan = planSweep(spec, options.readConfig);
+    const plan = options.plan ?? planSweep(spec, options.readConfig);
     const started = new Date();
     const id = options.id ?? defaultSweepId(spec.name, started);
     if (existsSync(join(out, SWEEP_FILES.json)) || existsSync(join(out, SWEEP_FILES.state)) || plan.trials.some((t) => existsSync(dirOf(t)))) {
@@ -161,7 +171,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     : null;
   const jobs = Math.max(1, Math.min(options.jobs, plan.trials.length));
   const env = options.env ?? (jobs > 1 && process.env.OPENBLAS_NUM_THREADS === undefined ? { ...process.env, OPENBLAS_NUM_THREADS: '1' } : process.env);
-  mkdirSync(trialsDir, { recursive: true });
+  mkdirSync(out, { recursive: true });
   writeFileAtomic(join(out, STORE_TOKEN_FILE), `${id}\n${saved.token}\n`);
   index?.upsertSweep({ id, name: spec.name, spec: spec as unknown as Record<string, unknown>, strategy: spec.strategy.name, metric: plan.metric, direction: plan.direction, status: 'running', out, host, startedAt: date, finishedAt: null, trials: plan.trials.length });
   options.onPlanned?.(plan, id);
@@ -184,9 +194,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     } satisfies SweepState);
 
   const execute = async (trial: Trial, action: AshaAction): Promise<RungEnd> => {
-    const task = { config: trial.config as unknown as Record<string, unknown>, steps: action.steps, metric: plan.metric };
+    const task = { config: trial.config as unknown as Record<string, unknown>, steps: action.steps, metric: options.requireMetric === false ? null : plan.metric };
     const result = runner
-      ? await runner.run({ sweep: id, trial: trial.id, ...task, store: { dir: out, token: saved.token } })
+      ? await runner.run({ sweep: id, trial: trial.id, ...task, path: pathOf(trial), store: { dir: out, token: saved.token } })
       : await trainRung(task, dirOf(trial), { env });
     return { ...result, trial, action };
   };
@@ -272,21 +282,26 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   });
   const report = sweepReport(plan, outcomes);
   const files: SweepResult['files'] = { json: join(out, SWEEP_FILES.json), markdown: join(out, SWEEP_FILES.markdown), bestConfig: null, png: join(out, SWEEP_FILES.png) };
-  if (report.bestConfig) {
-    files.bestConfig = join(out, SWEEP_FILES.bestConfig);
-    writeJsonAtomic(files.bestConfig, report.bestConfig);
+  const result: SweepResult = { id, out, date, plan, report, interrupted, wallSeconds: 0, files, ends: plan.trials.flatMap((t) => (lastEnd.has(t.id) ? [lastEnd.get(t.id)!] : [])) };
+  if (options.writeReport !== false) {
+    if (report.bestConfig) {
+      files.bestConfig = join(out, SWEEP_FILES.bestConfig);
+      writeJsonAtomic(files.bestConfig, report.bestConfig);
+    }
+    try {
+      const trials = report.rows.map((r) => ({ id: r.id, params: r.params, value: r.value, steps: r.steps, best: r.rank === 1 }));
+      const subtitle = `${spec.strategy.name} · ${report.rows.length} trials · dot size: steps trained · ringed: best (${plan.direction} ${plan.metric})`;
+      writeFileAtomic(files.png!, await renderPng(sweepChart(trials, chartParams(spec), { title: `Sweep ${spec.name}: ${plan.metric} by parameter`, subtitle, metricTitle: plan.metric }), { scale: 2 }));
+    } catch (err) {
+      files.png = null;
+      options.warn?.(`${SWEEP_FILES.png} not drawn: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    result.wallSeconds = (performance.now() - t0) / 1000;
+    writeFileAtomic(files.markdown, sweepMarkdown(report, { name: spec.name, strategy: spec.strategy.name, date }));
+    const { ends: _ends, ...written } = result;
+    writeJsonAtomic(files.json, { spec, ...written });
   }
-  try {
-    const trials = report.rows.map((r) => ({ id: r.id, params: r.params, value: r.value, steps: r.steps, best: r.rank === 1 }));
-    const subtitle = `${spec.strategy.name} · ${report.rows.length} trials · dot size: steps trained · ringed: best (${plan.direction} ${plan.metric})`;
-    writeFileAtomic(files.png!, await renderPng(sweepChart(trials, chartParams(spec), { title: `Sweep ${spec.name}: ${plan.metric} by parameter`, subtitle, metricTitle: plan.metric }), { scale: 2 }));
-  } catch (err) {
-    files.png = null;
-    options.warn?.(`${SWEEP_FILES.png} not drawn: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const result: SweepResult = { id, out, date, plan, report, interrupted, wallSeconds: (performance.now() - t0) / 1000, files };
-  writeFileAtomic(files.markdown, sweepMarkdown(report, { name: spec.name, strategy: spec.strategy.name, date }));
-  writeJsonAtomic(files.json, { spec, ...result });
+  result.wallSeconds = (performance.now() - t0) / 1000;
   index?.finishSweep(id, interrupted ? 'interrupted' : 'done');
   return result;
 }

@@ -3,7 +3,7 @@
  * random draws) × seeds, each made into a run config that the run schema has validated, before any
  * trial starts.
  */
-import { applyRemedy, mergeConfig, parseOrThrow, parseRemedyList, parseSetting, PRESET_NAMES, PRESETS, REMEDIES, runConfigSchema, type RemedyRegistry, type RunConfig } from '../config/index.ts';
+import { mergeConfig, parseRemedyList, parseSetting, PRESET_NAMES, PRESETS, REMEDIES, resolveConfig, runConfigSchema, type RemedyRegistry, type RunConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import type { Rng } from '../tensor/index.ts';
 import { ashaRungs } from './asha.ts';
@@ -65,9 +65,10 @@ export function describeParams(params: Record<string, ParamValue>): string {
     .join(' ');
 }
 
-/** The spec's base as one unvalidated object: preset → files → `set` (the schema checks it per trial). */
-function baseObject(spec: SweepSpec, options: PlanOptions): JsonObject {
+/** The spec's base as one unvalidated object, preset → files → `set` (the schema checks each trial), and its files read. */
+function baseObject(spec: SweepSpec, options: PlanOptions): { base: JsonObject; files: JsonObject[] } {
   let merged: JsonObject = {};
+  const read: JsonObject[] = [];
   const { preset, config: files, set } = spec.base;
   if (preset !== undefined) {
     if (!Object.hasOwn(PRESETS, preset)) throw new ConfigError(`invalid sweep spec:\n  base.preset: got "${preset}"; allowed: ${PRESET_NAMES.join(', ')}`);
@@ -75,11 +76,12 @@ function baseObject(spec: SweepSpec, options: PlanOptions): JsonObject {
   }
   for (const file of files) {
     if (!options.readConfig) throw new ConfigError(`invalid sweep spec:\n  base.config: "${file}" cannot be read here (no file reader given)`);
-    merged = mergeConfig(merged, options.readConfig(file));
+    read.push(options.readConfig(file));
+    merged = mergeConfig(merged, read.at(-1)!);
   }
   for (const setting of set) merged = mergeConfig(merged, parseSetting(setting));
   if (!('data' in merged)) throw new ConfigError(`invalid sweep spec:\n  base: has no data; give base.preset (${PRESET_NAMES.join(', ')}) or set data.kind`);
-  return merged;
+  return { base: merged, files: read };
 }
 
 /** The cartesian product of `lists`, the last list varying fastest. */
@@ -100,7 +102,7 @@ function product<T>(lists: readonly (readonly T[])[]): T[][] {
  */
 export function planTrials(spec: SweepSpec, rng: Rng, options: PlanOptions = {}): SweepPlan {
   const registry = options.registry ?? REMEDIES;
-  const base = baseObject(spec, options);
+  const { base, files } = baseObject(spec, options);
   const remedies = spec.remedies ? parseRemedyList(spec.remedies.join(','), registry) : undefined;
   const baseSeed = typeof base.seed === 'number' ? base.seed : 0;
   const seeds = typeof spec.seeds === 'number' ? Array.from({ length: spec.seeds }, (_, i) => baseSeed + i) : [...spec.seeds];
@@ -128,21 +130,30 @@ export function planTrials(spec: SweepSpec, rng: Rng, options: PlanOptions = {})
       const index = trials.length;
       const id = `t${String(index).padStart(width, '0')}`;
       const params = { ...dims, [SEED_PARAM]: seed };
-      trials.push({ id, index, point, params, config: trialConfig(spec, base, params, fullSteps, id, registry), steps: rungs[0] });
+      trials.push({ id, index, point, params, config: trialConfig(spec, files, params, fullSteps, id, registry), steps: rungs[0] });
     }
   });
   return { trials, rungs, metric: spec.metric.name, direction: metricDirection(spec), points: points.length, seeds };
 }
 
-/** One trial's config: the base with the dimensions' values, steps and seed, validated, then its remedy applied. */
-function trialConfig(spec: SweepSpec, base: JsonObject, params: Record<string, ParamValue>, steps: number, id: string, registry: RemedyRegistry): RunConfig {
-  let raw = base;
-  for (const [key, value] of Object.entries(params)) if (key !== REMEDY_PARAM && key !== SEED_PARAM) raw = mergeConfig(raw, atPath(key, value));
-  raw = { ...raw, steps, seed: params[SEED_PARAM] };
-  let config = parseOrThrow(runConfigSchema, raw, `config of trial ${id} (${describeParams(params)})`);
+/**
+ * One trial's config, resolved as `train --remedy` resolves one: preset → the recommended settings
+ * of its loss and remedy (unless `base.recommended` is false) → config files → `set` → the
+ * space's values, steps and seed → the remedy; validated, with every error naming the trial.
+ */
+function trialConfig(spec: SweepSpec, files: JsonObject[], params: Record<string, ParamValue>, steps: number, id: string, registry: RemedyRegistry): RunConfig {
+  let point: JsonObject = { steps, seed: params[SEED_PARAM] };
+  for (const [key, value] of Object.entries(params)) if (key !== REMEDY_PARAM && key !== SEED_PARAM) point = mergeConfig(point, atPath(key, value));
+  const remedy = typeof params[REMEDY_PARAM] === 'string' ? params[REMEDY_PARAM] : undefined;
+  let config: RunConfig;
+  try {
+    config = resolveConfig({ preset: spec.base.preset, files, sets: spec.base.set, flags: point, remedy, remedies: registry, noRecommendations: !spec.base.recommended });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(err.message.replace(/^invalid config( with remedy "[^"]*")?( \(at "[^"]*"\))?:/, (_m, r = '', at = '') => `invalid config of trial ${id} (${describeParams(params)})${r}${at}:`), err.issues);
+  }
   // Every trial (and every ASHA rung) must end with an evaluation to be ranked.
   if (config.eval.every === 0) config = { ...config, eval: { ...config.eval, every: steps } };
-  if (typeof params[REMEDY_PARAM] === 'string') config = applyRemedy(config, params[REMEDY_PARAM], registry);
   if (spec.strategy.name === 'asha' && config.optim.schedule.name !== 'constant') {
     throw new ConfigError(
       `invalid sweep spec:\n  strategy: asha resumes trials with more steps at each rung, which would restart the ${config.optim.schedule.name} learning-rate schedule of trial ${id}; use optim.schedule constant (no lr-decay) or strategy grid/random`,

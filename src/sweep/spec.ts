@@ -113,7 +113,7 @@ export const sweepSpecSchema = z
   .strictObject({
     /** A label for the sweep (used in its id and output folder). */
     name: z.string().regex(/^[\w.-]+$/, 'use letters, digits, ".", "_" or "-"'),
-    /** What every trial starts from, merged like `train`: preset → config files → `set`. */
+    /** What every trial starts from, merged like `train`: preset → recommended settings → config files → `set` → the space's values → the remedy. */
     base: z
       .strictObject({
         preset: z.string().optional(),
@@ -121,6 +121,8 @@ export const sweepSpecSchema = z
         config: z.array(z.string().min(1)).default([]),
         /** `key=value` overrides, as `--set` takes them. */
         set: z.array(z.string()).default([]),
+        /** Apply the recommended settings of each trial's loss and remedies where the base and the space leave them (as `train` does); false: the plain merge. */
+        recommended: z.boolean().default(true),
       })
       .prefault({}),
     space: z.array(dimensionSchema).default([]),

@@ -181,4 +181,29 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
     expect(await local.done).toBe(0);
     for (const t of Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`)) expect(records(join(out, 'trials', t)), t).toEqual(records(join(dir, 'local', 'trials', t)));
   }, 400_000);
+
+  it('compare --queue is a thin sweep: the workers train the runs, the table and run folders are compare\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-queue-'));
+    const worker = launch(['worker', '--queue', redis.url, '--work', join(dir, 'work')]);
+    try {
+      const args = ['compare', '--remedies', 'none,pac2', '--seeds', '1', '--steps', '20', ...TINY.flatMap((x) => ['--set', x]), '--json'];
+      const queued = launch([...args, '--queue', redis.url, '--out', join(dir, 'queued'), '--index', join(dir, 'index.sqlite')]);
+      expect(await queued.done).toBe(0);
+      expect(queued.err()).toContain(`through the queue redis://:***@127.0.0.1:${redis.port}`);
+      const summary = JSON.parse(queued.out().trim().split('\n').pop()!);
+      expect(summary.rows.map((r: { remedy: string; finished: number }) => [r.remedy, r.finished])).toEqual([['none', 1], ['pac2', 1]]);
+      expect(worker.err()).toMatch(/\[compare-ring8-[\d-]+\/t0\] 20 steps in .*queued\/none\/seed-0 \(the sweep’s folder\)/);
+      const local = launch([...args, '--out', join(dir, 'local')]);
+      expect(await local.done).toBe(0);
+      for (const row of ['none/seed-0', 'pac2/seed-0']) expect(records(join(dir, 'queued', row)), row).toEqual(records(join(dir, 'local', row)));
+      const db = openRunIndex(join(dir, 'index.sqlite'));
+      try {
+        expect(db.listRuns({ where: 'status=done' }).map((r) => r.params)).toEqual([{ remedy: 'none', seed: 0 }, { remedy: 'pac2', seed: 0 }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      worker.child.kill('SIGKILL');
+    }
+  }, 200_000);
 });

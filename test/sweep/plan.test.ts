@@ -1,3 +1,4 @@
+import { resolveConfig } from '../../src/config/index.ts';
 import { describe, expect, it } from 'vitest';
 import { gridValues, parseSweepSpec, planTrials, sampleValue, type SweepSpecInput } from '../../src/sweep/index.ts';
 import { Rng } from '../../src/tensor/index.ts';
@@ -84,10 +85,19 @@ describe('planTrials', () => {
       ['t7', 3, 'spectral-norm+pac2', 3e-4, 6],
     ]);
     const t6 = plan.trials[6];
-    expect(t6.config).toMatchObject({ seed: 5, steps: 40, loss: { name: 'hinge' }, optim: { d: { lr: 3e-4 }, g: { lr: 5e-4 } }, model: { g: { hidden: [8] } } });
+    // Spectral norm's recommended settings (Miyato et al.) where the base and the space leave them: G's lr and both β, k 5;
+    // D's lr is the space's, the loss the space's too.
+    expect(t6.config).toMatchObject({ seed: 5, steps: 40, loss: { name: 'hinge' }, dStepsPerG: 5, optim: { d: { lr: 3e-4, beta1: 0.5, beta2: 0.9 }, g: { lr: 1e-3, beta1: 0.5, beta2: 0.9 } }, model: { g: { hidden: [8] } } });
+    expect(t6.config.recommended.map((r) => r.field)).not.toContain('optim.d.lr');
     expect(t6.config.stabilizers).toEqual([{ name: 'spectral-norm', iterations: 1 }, { name: 'packing', m: 2 }]);
     expect(t6.steps).toBe(40);
     expect(plan.trials[0].config.stabilizers).toEqual([]);
+    // The same trial as `train` resolves it: the sweep adds nothing of its own.
+    const train = resolveConfig({ preset: 'ring8', sets: ['seed=5', 'model.g.hidden=[8]', 'optim.d.lr=3e-4', 'loss.name=hinge', 'steps=40'], remedy: 'spectral-norm+pac2' });
+    expect(t6.config).toEqual({ ...train, eval: { ...train.eval, every: train.eval.every || 40 } });
+    // base.recommended: false is the plain merge.
+    const plain = planTrials({ ...s, base: { ...s.base, recommended: false } }, new Rng(0)).trials[6].config;
+    expect(plain).toMatchObject({ dStepsPerG: 1, optim: { g: { lr: 5e-4 } }, recommended: [] });
   });
 
   it('random: the same rng seed gives the same trials, another seed others; seeds cross every point', () => {
