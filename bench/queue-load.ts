@@ -1,11 +1,12 @@
 /**
- * The queue's cost per trial: the same sweep of N tiny trials (1 seed each, a few steps, tiny nets
- * on cpu, so a trial is mostly process start-up) on the local pool with --jobs 2, and through a
- * private Redis with 2 workers of concurrency 1, side by side in one run. Prints both walls and
- * the overhead per trial slot: (queue wall − local wall) × 2 / N.
+ * The queue's cost per trial: N tiny trials (a few steps, tiny nets on cpu, so a trial is mostly
+ * process start-up) on the local pool with --jobs 2, and through a private Redis with 2 workers
+ * of concurrency 1, side by side in one run: in rounds that alternate local and queue sweeps of
+ * N/rounds trials each, so a load change on the shared machine hits both alike. Prints both walls
+ * and the overhead per trial slot: (queue wall − local wall) × 2 / N.
  *
- *   npm run bench:queue               # 200 trials
- *   npm run bench:queue -- --trials 40
+ *   npm run bench:queue                          # 200 trials in 4 rounds
+ *   npm run bench:queue -- --trials 40 --rounds 2
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,9 +17,15 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/saddlepoint.js', import.meta.url));
 const REDIS = '/usr/bin/redis-server';
-const flag = process.argv.indexOf('--trials');
-const trials = flag > 0 ? Number(process.argv[flag + 1]) : 200;
-if (!Number.isInteger(trials) || trials < 2) throw new Error(`--trials: give an integer ≥ 2, got ${process.argv[flag + 1]}`);
+function intArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: give a positive integer, got ${process.argv[i + 1]}`);
+  return value;
+}
+const trials = intArg('--trials', 200);
+const rounds = intArg('--rounds', 4);
+if (trials % rounds !== 0 || trials / rounds < 2) throw new Error(`--trials ${trials} must split into --rounds ${rounds} of at least 2 trials each`);
 if (!existsSync(REDIS)) throw new Error(`${REDIS} is missing: apt-get install -y redis-server`);
 
 const { OPENBLAS_NUM_THREADS: _own, ...baseEnv } = process.env;
@@ -51,7 +58,7 @@ async function timed(label: string, args: string[]): Promise<number> {
 const dir = mkdtempSync(join(tmpdir(), 'sp-queue-load-'));
 const spec = join(dir, 'spec.json');
 const set = ['backend=cpu', 'batchSize=32', 'model.g.hidden=[16]', 'model.d.hidden=[16]', 'eval.samples=200', 'eval.snapshots=false'];
-writeFileSync(spec, JSON.stringify({ name: 'load', base: { preset: 'ring8', set }, seeds: trials, metric: { name: 'w1' }, budget: { steps: 5 } }));
+writeFileSync(spec, JSON.stringify({ name: 'load', base: { preset: 'ring8', set }, seeds: trials / rounds, metric: { name: 'w1' }, budget: { steps: 5 } }));
 
 const redisPort = await port();
 const redis = spawn(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
@@ -59,12 +66,18 @@ await new Promise((r) => setTimeout(r, 500));
 const url = `redis://127.0.0.1:${redisPort}`;
 const workers = [0, 1].map(() => run(['worker', '--queue', url, '--work', join(dir, 'work')]));
 try {
-  process.stderr.write(`${trials} trials, 2 at a time, local then queue…\n`);
-  const local = await timed('local sweep', ['sweep', spec, '--jobs', '2', '--out', join(dir, 'local'), '--no-index']);
-  process.stderr.write(`local: ${local.toFixed(1)} s\n`);
-  const queued = await timed('queued sweep', ['sweep', spec, '--queue', url, '--out', join(dir, 'queued'), '--no-index']);
+  process.stderr.write(`${trials} trials, 2 at a time, in ${rounds} rounds of local then queue…\n`);
+  let local = 0;
+  let queued = 0;
+  for (let r = 0; r < rounds; r++) {
+    const l = await timed('local sweep', ['sweep', spec, '--jobs', '2', '--out', join(dir, `local-${r}`), '--no-index']);
+    const q = await timed('queued sweep', ['sweep', spec, '--queue', url, '--out', join(dir, `queued-${r}`), '--no-index']);
+    local += l;
+    queued += q;
+    process.stderr.write(`round ${r + 1}: local ${l.toFixed(1)} s, queue ${q.toFixed(1)} s\n`);
+  }
   const overhead = ((queued - local) * 2) / trials;
-  const result = { date: new Date().toISOString(), trials, slots: 2, localSeconds: local, queueSeconds: queued, localPerTrial: (local * 2) / trials, queuePerTrial: (queued * 2) / trials, overheadPerTrial: overhead };
+  const result = { date: new Date().toISOString(), trials, rounds, slots: 2, localSeconds: local, queueSeconds: queued, localPerTrial: (local * 2) / trials, queuePerTrial: (queued * 2) / trials, overheadPerTrial: overhead };
   process.stdout.write(
     `| trials | local pool (--jobs 2) | queue (2 workers) | per trial slot, local | per trial slot, queue | queue overhead per trial |\n|---|---|---|---|---|---|\n` +
       `| ${trials} | ${local.toFixed(1)} s | ${queued.toFixed(1)} s | ${result.localPerTrial.toFixed(2)} s | ${result.queuePerTrial.toFixed(2)} s | ${overhead.toFixed(3)} s |\n${JSON.stringify(result)}\n`,

@@ -22,6 +22,12 @@ import { RUN_FILES } from './run-dir.ts';
 import { finalMetrics } from './run-index.ts';
 import { currentRunDir, settleRunDir, trainRung, type RungResult } from './rung.ts';
 
+/**
+ * How long Redis keeps a finished job (its result): a month. A sweep resumed later re-enqueues a
+ * rung whose job is gone, and the worker reads the run it finds finished in a shared store.
+ */
+export const KEEP_JOBS_SECONDS = 30 * 24 * 3600;
+
 /** The one queue every sweep's jobs go to (each job names its sweep). */
 export const QUEUE_NAME = 'saddlepoint-trials';
 /** In a sweep's folder: the sweep's id and a random token; a worker that reads the token a job carries shares the folder. */
@@ -222,7 +228,7 @@ export class QueueRunner {
     const id = rungJobId(job.sweep, job.trial, job.steps);
     let queued = await Job.fromId(this.queue, id);
     if (queued && (await queued.getState()) === 'failed') await queued.retry('failed');
-    queued ??= await this.queue.add('rung', job, { jobId: id, attempts: this.attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+    queued ??= await this.queue.add('rung', job, { jobId: id, attempts: this.attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: KEEP_JOBS_SECONDS }, removeOnFail: { age: KEEP_JOBS_SECONDS } });
     try {
       return (await queued.waitUntilFinished(this.events)) as RungResult;
     } catch (err) {
