@@ -41,6 +41,11 @@ export class TrainProgress {
     }
   }
 
+  /** Prints lines above the bar (the bar redraws on its next update). */
+  note(text: string): void {
+    process.stderr.write(`${this.bar ? '\r\x1b[K' : ''}${text.endsWith('\n') ? text : `${text}\n`}`);
+  }
+
   stop(): void {
     this.bar?.stop();
   }

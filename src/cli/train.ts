@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeApplied, PRESET_NAMES, parseConfigText, REMEDY_NAMES, resolveConfig, type ConfigSources, type RunConfig } from '../config/index.ts';
-import type { GanSession } from '../train/index.ts';
+import type { FindingRecord, GanSession, InterventionRecord } from '../train/index.ts';
+import { formatFinding, type Finding } from '../doctor/index.ts';
+import { AUTOPILOT_MAX_INTERVENTIONS } from '../run/index.ts';
 import { ConfigError, DivergenceError } from '../errors.ts';
 import { LOSSES, LOSS_NAMES } from '../losses/index.ts';
 import { checkSizes } from '../config/index.ts';
 import { nodeDatasets, exitWithParent, acquireRunLock, availableMemory, cleanTempFiles, readRunConfig, runTraining, useNodeBackend, validateResume, writeReport, writeRunConfig, type RunLock } from '../node/index.ts';
 import { BACKEND_NAMES, type BackendName } from '../tensor/index.ts';
-import { intFlag } from './flags.ts';
+import { intFlag, positiveIntFlag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exitWithError } from './errors.ts';
 import { TrainProgress } from './progress.ts';
@@ -30,6 +32,9 @@ interface TrainFlags {
   allowChangedConfig?: boolean;
   /** commander's negation of --no-report. */
   report: boolean;
+  doctor?: boolean;
+  /** true, or the maximum number of interventions. */
+  autopilot?: boolean | string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -75,7 +80,7 @@ async function train(flags: TrainFlags): Promise<void> {
   exitWithParent();
   const resuming = flags.resume !== undefined;
   if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed || flags.remedy || flags.recommended === false)) {
-    throw new ConfigError('--resume continues a run with its stored config; only --steps and --backend may be given with it');
+    throw new ConfigError('--resume continues a run with its stored config; only --steps, --backend, --doctor and --autopilot may be given with it');
   }
   if (flags.allowChangedConfig && !resuming) throw new ConfigError('--allow-changed-config only applies with --resume');
   const config = resuming ? undefined : configFromFlags(flags);
@@ -105,12 +110,30 @@ async function train(flags: TrainFlags): Promise<void> {
   }
   const interrupt = onInterrupt('stopping: saving a checkpoint (Ctrl-C again to quit without it)');
   let progress: TrainProgress | undefined;
+  const autopilot = flags.autopilot === undefined || flags.autopilot === false ? undefined : flags.autopilot === true ? AUTOPILOT_MAX_INTERVENTIONS : positiveIntFlag('--autopilot', flags.autopilot)!;
+  let findings = 0;
+  let interventions = 0;
+  let runConfigSteps: number | undefined;
   let runDirOf: string | undefined = plan?.runDir;
   const common = {
     outRoot: flags.out,
     label: flags.preset ?? 'run',
     facts: { backend: backend.name, backendDetails: backend.details, saddlepoint: '0.1.0' },
     until: intFlag('--steps', flags.steps),
+    doctor: Boolean(flags.doctor || flags.autopilot),
+    ...(autopilot !== undefined ? { autopilot: { maxInterventions: autopilot } } : {}),
+    onFinding(record: FindingRecord, finding: Finding) {
+      findings++;
+      const text = formatFinding(finding, findings - 1).replace(/^\d+\. /, '');
+      (progress ?? { note: (t: string) => process.stderr.write(`${t}\n`) }).note(`doctor at step ${record.step}: ${text}`);
+    },
+    onIntervention(record: InterventionRecord) {
+      interventions++;
+      const where = record.step > 0 ? `back to the checkpoint at step ${record.step}` : 'starting over from step 0 (the remedy changes what a checkpoint holds)';
+      (progress ?? { note: (t: string) => process.stderr.write(`${t}\n`) }).note(`autopilot ${record.count}/${autopilot}: ${record.pathology} (from step ${record.fromStep}, confirmed at ${record.detectedAt}) → ${where} with ${record.remedy}: ${record.sets.map((x) => `--set '${x}'`).join(' ')}`);
+      progress?.stop();
+      progress = new TrainProgress(record.step, runConfigSteps ?? record.step);
+    },
     onStart({ runDir, config: c, startStep, session }: { runDir: string; config: RunConfig; startStep: number; session: GanSession }) {
       // A new run's directory name is claimed atomically, so locking it here (before any record) is race-free.
       if (!lock) takeLock(runDir);
@@ -124,6 +147,7 @@ async function train(flags: TrainFlags): Promise<void> {
           `run directory: ${runDir}${startStep > 0 ? ` (resuming at step ${startStep})` : ''}\n`,
       );
       progress = new TrainProgress(startStep, c.steps);
+      runConfigSteps = c.steps;
     },
     onRecord: (r: Parameters<TrainProgress['update']>[0]) => progress?.update(r),
     shouldStop: interrupt.requested,
@@ -148,9 +172,12 @@ async function train(flags: TrainFlags): Promise<void> {
       const report = await writeReport(result.runDir);
       process.stderr.write(`report: ${report.html} (${report.plots.length} plots)\n`);
     }
+    if (flags.doctor || autopilot !== undefined) {
+      process.stderr.write(`doctor: ${findings === 0 ? 'no finding while training' : `${findings} finding${findings === 1 ? '' : 's'} recorded`}${autopilot !== undefined ? ` · autopilot: ${interventions} intervention${interventions === 1 ? '' : 's'}` : ''} (details: npx saddlepoint doctor ${result.runDir})\n`);
+    }
     if (flags.json) {
       const { runDir, steps, wallSeconds, stepsPerSecond, last, status } = result;
-      process.stdout.write(`${JSON.stringify({ runDir, status, steps, wallSeconds, stepsPerSecond, backend: backend.name, last })}\n`);
+      process.stdout.write(`${JSON.stringify({ runDir, status, steps, wallSeconds, stepsPerSecond, backend: backend.name, last, ...(flags.doctor || autopilot !== undefined ? { findings, interventions } : {}) })}\n`);
     }
     if (result.status === 'stopped') process.exitCode = interrupt.exitCode() ?? 130;
   } finally {
@@ -180,9 +207,11 @@ export function registerTrain(program: Command): void {
     .option('--allow-changed-config', 'with --resume: continue although config.json, the data file or metrics.jsonl changed since the run started')
     .option('--json', 'print a JSON summary as the last line of stdout')
     .option('--no-report', 'skip writing plots/ and report.html at the end')
+    .option('--doctor', 'diagnose while training: print each pathology once, as it is confirmed, and record it (a "finding" record)')
+    .option('--autopilot [max]', `with the doctor, act on what it finds: go back to the last checkpoint before the trouble, apply the top remedy, train on (at most max times, default ${AUTOPILOT_MAX_INTERVENTIONS})`)
     .addHelpText(
       'after',
-      `\nLosses:\n${LOSS_NAMES.map((n) => `  ${n.padEnd(15)} ${LOSSES[n].summary}`).join('\n')}\n\nExamples:\n  npx saddlepoint train --preset ring8 --loss wgan-gp --steps 2000\n  npx saddlepoint train --preset grid25 --set optim.d.lr=4e-4 --set dStepsPerG=2\n  npx saddlepoint train --resume runs/<id> --steps 4000`,
+      `\nLosses:\n${LOSS_NAMES.map((n) => `  ${n.padEnd(15)} ${LOSSES[n].summary}`).join('\n')}\n\nExamples:\n  npx saddlepoint train --preset ring8 --loss wgan-gp --steps 2000\n  npx saddlepoint train --preset grid25 --set optim.d.lr=4e-4 --set dStepsPerG=2\n  npx saddlepoint train --resume runs/<id> --steps 4000\n  npx saddlepoint train --preset ring8 --loss minimax --set optim.d.lr=2e-3 --doctor --autopilot`,
     )
     .action((flags: TrainFlags) => train(flags).catch(exitWithError));
 }

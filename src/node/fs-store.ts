@@ -4,7 +4,7 @@ import type { RunStore } from '../run/index.ts';
 import { runRecordSchema, type RunRecord } from '../train/index.ts';
 import { parseOrThrow } from '../validate.ts';
 import { writeJsonAtomic } from './atomic.ts';
-import { MetricsWriter, RUN_FILES, latestCheckpoint, listCheckpoints, readMetrics, readRunConfig, truncateMetrics, writeCheckpoint, writeRunConfig } from './run-dir.ts';
+import { MetricsWriter, RUN_FILES, dropCheckpointsAfter, latestCheckpoint, listCheckpoints, readMetrics, readRunConfig, truncateMetrics, writeCheckpoint, writeRunConfig } from './run-dir.ts';
 
 /**
  * The {@link RunStore} of a run directory: `config.json`, `metrics.jsonl` (one record a line,
@@ -41,6 +41,9 @@ export function fsRunStore(dir: string): RunStore {
     },
     async saveCheckpoint(checkpoint, keep) {
       return writeCheckpoint(dir, checkpoint, keep);
+    },
+    async dropCheckpointsAfter(step: number) {
+      dropCheckpointsAfter(dir, step);
     },
     async listCheckpoints() {
       return listCheckpoints(dir);

@@ -7,8 +7,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { CheckpointError, ConfigError, DataError } from '../errors.ts';
 import { buildObjective, lossSchema, type DOutput } from '../losses/index.ts';
-import { reportHtml, type ReportFigure, coverageChart, divergenceChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
-import type { EvalRecord, SampleSnapshot, StepRecord } from '../train/index.ts';
+import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, coverageChart, divergenceChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
+import { diagnose, diagnosisContext, toRunRecords } from '../doctor/index.ts';
+import { findingRecordSchema, interventionRecordSchema, type EvalRecord, type SampleSnapshot, type StepRecord } from '../train/index.ts';
+import { nodeRunConfigSchema } from './datasets.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { readMetrics, readRunConfig, RUN_FILES } from './run-dir.ts';
@@ -169,6 +171,27 @@ function planSamplePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
   return [{ name: 'samples', skip: `samples are ${last.dim}-D; histograms and scatters are drawn for 1-D and 2-D data` }];
 }
 
+/** The diagnosis timeline's file in `plots/` (the one `saddlepoint doctor` writes). */
+export const DIAGNOSIS_PLOT = 'diagnosis.png';
+
+/** The report's Diagnosis section: the doctor over the records, the findings recorded live, the interventions, and the timeline. */
+async function diagnoseForReport(run: RunRecords, scale: number): Promise<NonNullable<ReportPage['diagnosis']>> {
+  const metricsPath = join(run.dir, RUN_FILES.metrics);
+  const raw = readMetrics(metricsPath);
+  const live = raw.filter((r) => r.kind === 'finding').map((r) => findingRecordSchema.parse(r));
+  const interventions = raw.filter((r) => r.kind === 'intervention').map((r) => interventionRecordSchema.parse(r));
+  const parsed = nodeRunConfigSchema.safeParse(run.config);
+  if (!parsed.success) return { findings: [], live, interventions, unavailable: `The doctor cannot read this run's config (${parsed.error.issues[0]?.message ?? 'invalid'}).` };
+  const records = toRunRecords(raw, metricsPath);
+  if (!records.some((r) => r.kind === 'step')) return { findings: [], live, interventions, unavailable: 'No step records yet: nothing to diagnose.' };
+  const findings = diagnose(records, diagnosisContext(parsed.data, records));
+  const svg = await renderSvg(diagnosisTimeline(run.steps, findings));
+  const png = svgToPng(svg, { scale });
+  writeFileAtomic(join(run.dir, REPORT_FILES.plots, DIAGNOSIS_PLOT), png);
+  const timeline: ReportFigure = { name: 'diagnosis', caption: "Where each finding begins (and ends), over D's and G's gradient norms.", png, width: Math.round(svgWidth(svg)) };
+  return { findings, live, interventions, timeline };
+}
+
 /** Options of {@link writeReport}. */
 export interface ReportOptions {
   /** PNG pixels per chart pixel (default 2). */
@@ -210,8 +233,10 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
     plots.push(`${base}.png`, `${base}.svg`);
     figures.push({ name: plan.name, caption: plan.caption, png, width: Math.round(svgWidth(svg)) });
   }
+  const diagnosis = await diagnoseForReport(run, scale);
+  if (diagnosis.timeline) plots.push(join(run.dir, REPORT_FILES.plots, DIAGNOSIS_PLOT));
   const html = join(run.dir, REPORT_FILES.html);
-  writeFileAtomic(html, reportHtml({ title: basename(run.dir), facts: runFacts(run), config: { ...run.config, _run: run.facts }, lastStep: run.steps.at(-1), lastEval: run.evals.at(-1), diverged: run.diverged, figures, skipped, generatedAt: new Date().toISOString() }));
+  writeFileAtomic(html, reportHtml({ title: basename(run.dir), facts: runFacts(run), config: { ...run.config, _run: run.facts }, lastStep: run.steps.at(-1), lastEval: run.evals.at(-1), diverged: run.diverged, figures, skipped, generatedAt: new Date().toISOString(), diagnosis }));
   return { plots, html, skipped };
 }
 

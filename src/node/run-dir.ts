@@ -236,6 +236,21 @@ export function writeCheckpoint(dir: string, checkpoint: EncodedCheckpoint, keep
   return target;
 }
 
+/**
+ * Removes the checkpoints after `step`. Each folder is first renamed to a temp name, so a crash
+ * midway never leaves a half-deleted checkpoint under a real step (the next start cleans temps).
+ */
+export function dropCheckpointsAfter(dir: string, step: number): void {
+  const root = join(dir, RUN_FILES.checkpoints);
+  for (const s of listCheckpoints(dir).filter((x) => x > step)) {
+    const target = join(root, String(s));
+    const old = tempPath(target);
+    guard(target, 'move a later checkpoint aside', () => io.renameSync(target, old));
+    io.rmSync(old, { recursive: true, force: true });
+  }
+  if (io.existsSync(root)) fsyncDir(root);
+}
+
 /** Steps that have a checkpoint folder, ascending (temp folders are ignored). */
 export function listCheckpoints(dir: string): number[] {
   const root = join(dir, RUN_FILES.checkpoints);

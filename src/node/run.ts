@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/index.ts';
 import { resumeRun, startRun, type RunResult as SessionResult, type RunSinks, type RunStore } from '../run/index.ts';
-import type { EvalRecord, GanSession, StepRecord } from '../train/index.ts';
+import type { Finding } from '../doctor/index.ts';
+import type { EvalRecord, FindingRecord, GanSession, InterventionRecord, StepRecord } from '../train/index.ts';
 import { nodeDatasets } from './datasets.ts';
 import { fsRunStore } from './fs-store.ts';
 import { createRunDir } from './run-dir.ts';
@@ -20,6 +21,12 @@ export type RunOptions = {
   onEval?(record: EvalRecord): void;
   onCheckpoint?(path: string): void;
   shouldStop?(): boolean;
+  /** Diagnose live (`train --doctor`); findings become records and reach onFinding. */
+  doctor?: boolean;
+  /** Act on findings (`train --autopilot`), at most this many times. */
+  autopilot?: { maxInterventions: number };
+  onFinding?(record: FindingRecord, finding: Finding): void;
+  onIntervention?(record: InterventionRecord, config: RunConfig): void;
 } & ({ config: RunConfig; resume?: undefined } | { resume: string; config?: undefined });
 
 /** How a run ended, with what `--json` prints. */
@@ -44,14 +51,16 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
     onEval: options.onEval && ((record) => options.onEval!(record)),
     onCheckpoint: options.onCheckpoint,
     shouldStop: options.shouldStop,
+    onFinding: options.onFinding && ((record, finding) => void options.onFinding!(record, finding)),
   };
+  const watch = { doctor: options.doctor ? (true as const) : undefined, autopilot: options.autopilot, onIntervention: options.onIntervention };
   let runDir: string;
   let result: SessionResult;
   if (options.resume !== undefined) {
     runDir = options.resume;
     const store = fsRunStore(runDir);
     try {
-      result = await resumeRun(store, { datasets: nodeDatasets, until: options.until, facts: options.facts, sinks, onStart: (info) => options.onStart?.({ runDir, ...info }) });
+      result = await resumeRun(store, { datasets: nodeDatasets, until: options.until, facts: options.facts, sinks, ...watch, onStart: (info) => options.onStart?.({ runDir, ...info }) });
     } finally {
       await store.close();
     }
@@ -63,7 +72,7 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
       return (store = fsRunStore(runDir));
     };
     try {
-      result = await startRun(config, open, { datasets: nodeDatasets, facts: options.facts ?? {}, sinks, onStart: (info) => options.onStart?.({ runDir, ...info }) });
+      result = await startRun(config, open, { datasets: nodeDatasets, facts: options.facts ?? {}, sinks, ...watch, onStart: (info) => options.onStart?.({ runDir, ...info }) });
     } finally {
       await store?.close();
     }

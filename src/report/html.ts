@@ -2,7 +2,8 @@
  * The run report as one self-contained HTML page: plots inlined as PNG data URIs, styles inline,
  * no scripts and no external URLs, so it opens offline and can be mailed as one file. Pure.
  */
-import type { EvalRecord, StepRecord } from '../train/index.ts';
+import type { Finding } from '../doctor/index.ts';
+import type { EvalRecord, FindingRecord, InterventionRecord, StepRecord } from '../train/index.ts';
 
 /** One rendered plot as the page shows it. */
 export interface ReportFigure {
@@ -25,6 +26,8 @@ export interface ReportPage {
   figures: ReportFigure[];
   skipped: { plot: string; reason: string }[];
   generatedAt: string;
+  /** What the doctor reads in the records, what it confirmed while training, and what the autopilot did; absent when the doctor could not read the run. */
+  diagnosis?: { findings: Finding[]; live: FindingRecord[]; interventions: InterventionRecord[]; timeline?: ReportFigure; unavailable?: string };
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -67,7 +70,36 @@ table{border-collapse:collapse;font-size:14px}caption{text-align:left;font-weigh
 th{text-align:left;font-weight:normal;color:#555;padding:2px 16px 2px 0}td{font-variant-numeric:tabular-nums;padding:2px 0}
 figure{margin:0 0 28px}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-size:14px;margin-top:4px;max-width:900px}
 details pre{background:#f6f6f6;padding:12px;overflow:auto;font-size:13px}ul.skipped{color:#555}
+.findings li,.interventions li{margin:0 0 10px;max-width:1000px}.findings li.critical b{color:#c92a2a}.findings li.warning b{color:#e8590c}.findings li.healthy b{color:#2b8a3e}
+.evidence{color:#555;font-size:13px}code{background:#f6f6f6;padding:1px 4px;font-size:13px}
 footer{color:#888;font-size:12px;margin-top:40px}`;
+
+function evidenceText(evidence: Record<string, number>): string {
+  return Object.entries(evidence).map(([k, v]) => `${escapeHtml(k)} ${formatValue(k, v)}`).join(', ');
+}
+
+function findingItem(f: Omit<Finding, 'pathology'> & { pathology: string }): string {
+  const when = f.toStep !== undefined ? `steps ${f.fromStep}–${f.toStep}` : `from step ${f.fromStep}`;
+  const fix = f.remedies[0] ? `<br>try: <code>${escapeHtml(f.remedies[0].change)}</code> — ${escapeHtml(f.remedies[0].why)}` : '';
+  const evidence = Object.keys(f.evidence).length ? `<br><span class="evidence">${evidenceText(f.evidence)}</span>` : '';
+  return `<li class="${f.pathology === 'healthy' ? 'healthy' : f.severity}"><b>${escapeHtml(f.pathology)}</b> [${escapeHtml(f.severity)}] ${when}: ${escapeHtml(f.explanation)}${evidence}${fix}</li>`;
+}
+
+function diagnosisSection(d: NonNullable<ReportPage['diagnosis']>): string {
+  if (d.unavailable) return `<h2>Diagnosis</h2>\n<p>${escapeHtml(d.unavailable)}</p>`;
+  const parts = [`<h2>Diagnosis</h2>`, `<p>What <code>saddlepoint doctor</code> reads in the records (most severe first):</p>`, `<ol class="findings">${d.findings.map(findingItem).join('')}</ol>`];
+  if (d.timeline) parts.push(`<figure id="diagnosis"><img alt="${escapeHtml(d.timeline.caption)}" width="${d.timeline.width}" src="data:image/png;base64,${base64(d.timeline.png)}"><figcaption>${escapeHtml(d.timeline.caption)}</figcaption></figure>`);
+  if (d.live.length) parts.push(`<p>Confirmed while training (<code>--doctor</code>), at the step shown:</p>`, `<ul class="findings">${d.live.map((f) => findingItem(f).replace('</b>', `</b> at step ${f.step},`)).join('')}</ul>`);
+  if (d.interventions.length) {
+    parts.push(
+      `<p>The autopilot turned the run around ${d.interventions.length === 1 ? 'once' : `${d.interventions.length} times`} (the records it dropped are summed up here):</p>`,
+      `<ol class="interventions">${d.interventions
+        .map((i) => `<li><b>${escapeHtml(i.pathology)}</b> from step ${i.fromStep}, confirmed at step ${i.detectedAt} → ${i.step > 0 ? `back to the checkpoint at step ${i.step}` : 'started over from step 0'} with <b>${escapeHtml(i.remedy)}</b>: <code>${escapeHtml(i.sets.map((x) => `--set '${x}'`).join(' '))}</code> — ${escapeHtml(i.why)}<br><span class="evidence">${evidenceText(i.evidence)}</span></li>`)
+        .join('')}</ol>`,
+    );
+  }
+  return parts.join('\n');
+}
 
 /** The report page (see the module comment). */
 export function reportHtml(page: ReportPage): string {
@@ -95,6 +127,7 @@ ${tables}
 <h2>Plots</h2>
 ${figures || '<p>No plots: the run has no records yet.</p>'}
 ${skipped}
+${page.diagnosis ? diagnosisSection(page.diagnosis) : ''}
 <h2>Config</h2>
 <details><summary>config.json (resolved, with run facts)</summary><pre>${escapeHtml(JSON.stringify(page.config, null, 2))}</pre></details>
 <footer>Written by saddlepoint report on ${escapeHtml(page.generatedAt)}.</footer>

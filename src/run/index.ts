@@ -20,15 +20,20 @@ export {
   type RunContext,
   type RunResult,
 } from './run-session.ts';
+export { actsOn, intervene, withSettings, AUTOPILOT_MAX_INTERVENTIONS, type AutopilotOptions, type Intervention } from './autopilot.ts';
 export { sessionFromConfig } from './session-from-config.ts';
 export {
   stepRecordSchema,
   evalRecordSchema,
   divergedRecordSchema,
+  findingRecordSchema,
+  interventionRecordSchema,
   runRecordSchema,
   type StepRecord,
   type EvalRecord,
   type DivergedRecord,
+  type FindingRecord,
+  type InterventionRecord,
   type RunRecord,
   type SampleSnapshot,
 } from '../train/index.ts';

@@ -55,6 +55,9 @@ export function memoryStore(name = 'run'): RunStore & { readonly run: MemoryRun 
       for (const old of steps().slice(0, -keep)) run.checkpoints.delete(old);
       return `${location}/checkpoints/${step}`;
     },
+    async dropCheckpointsAfter(step: number) {
+      for (const s of steps()) if (s > step) run.checkpoints.delete(s);
+    },
     async listCheckpoints() {
       return steps();
     },

@@ -12,6 +12,9 @@ import {
   type SampleSnapshot,
   type StepRecord,
 } from '../train/index.ts';
+import { findingRecord, LiveDoctor, type Finding, type LiveDoctorOptions } from '../doctor/index.ts';
+import type { FindingRecord, InterventionRecord } from '../train/index.ts';
+import { actsOn, intervene, AUTOPILOT_MAX_INTERVENTIONS, type AutopilotOptions } from './autopilot.ts';
 import { sessionFromConfig } from './session-from-config.ts';
 import type { RunStore } from './store.ts';
 
@@ -37,6 +40,8 @@ export interface RunPlan {
    * then on `checkpointEvery`'s cadence.
    */
   firstCheckpointMs?: number;
+  /** Diagnose while training (`train --doctor`): every finding the live doctor confirms is appended as a `finding` record. */
+  doctor?: { config: RunConfig; options?: LiveDoctorOptions };
 }
 
 /** The plan a config describes. */
@@ -58,6 +63,8 @@ export interface RunSinks {
   onCheckpoint?(location: string): void;
   /** Polled between steps; true stops the run after a checkpoint (Ctrl-C, a page's pause). */
   shouldStop?(): boolean;
+  /** A finding the live doctor confirmed (already appended); true stops the run at once, without a checkpoint of the troubled state (the autopilot). */
+  onFinding?(record: FindingRecord, finding: Finding): boolean | void;
 }
 
 /** How a run ended. */
@@ -67,6 +74,8 @@ export interface RunOutcome {
   /** Steps this call ran. */
   stepsRun: number;
   wallSeconds: number;
+  /** The finding that stopped the run (a sink's onFinding returned true). */
+  stoppedBy?: FindingRecord;
 }
 
 /**
@@ -88,7 +97,16 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
   let lastEval = session.step;
   // A resumed session starts from a checkpoint; a new one has none until the early first one.
   let haveCheckpoint = (await store.listCheckpoints()).length > 0;
-  const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000 });
+  const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, last, stepsRun: session.step - startStep, wallSeconds: (performance.now() - t0) / 1000, ...(stoppedBy ? { stoppedBy } : {}) });
+  const doctor = plan.doctor ? new LiveDoctor(plan.doctor.config, await store.readRecords(), plan.doctor.options) : null;
+  let stoppedBy: FindingRecord | undefined;
+  const look = async (record: StepRecord | EvalRecord) => {
+    for (const finding of doctor?.observe(record) ?? []) {
+      const found = findingRecord(session.step, finding);
+      await store.append(found);
+      if (sinks.onFinding?.(found, finding) === true) stoppedBy ??= found;
+    }
+  };
   const evaluateNow = async () => {
     if (evalEvery > 0 && lastEval !== session.step) {
       const { samples, seed, health, snapshotPoints, surfaceResolution } = plan.eval;
@@ -96,6 +114,7 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
       if (plan.eval.snapshots) await store.writeSnapshot(snapshot);
       await store.append(record);
       sinks.onEval?.(record, snapshot);
+      await look(record);
     }
     lastEval = session.step;
   };
@@ -110,8 +129,11 @@ export async function runSession(session: GanSession, plan: RunPlan, store: RunS
       last = ganStep(session);
       await store.append(last);
       await sinks.onRecord?.(last);
+      await look(last);
       const evaluated = evalEvery > 0 && session.step % evalEvery === 0;
       if (evaluated) await evaluateNow();
+      // The autopilot goes back to a checkpoint from before the trouble: the troubled state is not saved.
+      if (stoppedBy) return outcome('stopped');
       const early = !haveCheckpoint && (evaluated || performance.now() - t0 >= firstCheckpointMs);
       if (checkpointEvery > 0 && (session.step % checkpointEvery === 0 || early)) await checkpoint();
       const now = performance.now();
@@ -152,6 +174,12 @@ export interface RunContext {
   sinks?: RunSinks;
   /** Called once the session is built or restored, before the first step. */
   onStart?(info: { config: RunConfig; session: GanSession; startStep: number }): void;
+  /** Diagnose while training: confirmed findings become `finding` records (and reach `sinks.onFinding`). */
+  doctor?: LiveDoctorOptions | true;
+  /** Act on confirmed findings (implies the doctor): go back to a checkpoint from before the trouble and apply the top remedy. */
+  autopilot?: AutopilotOptions | true;
+  /** The autopilot turned the run around. */
+  onIntervention?(record: InterventionRecord, config: RunConfig): void;
 }
 
 /** A finished (or stopped) run with its session, which the caller frees. */
@@ -170,7 +198,7 @@ export async function startRun(config: RunConfig, store: RunStore | (() => RunSt
   const opened = typeof store === 'function' ? store() : store;
   await opened.writeConfig(config, context.facts ?? {});
   context.onStart?.({ config, session, startStep: 0 });
-  return { ...(await runSession(session, runPlan(config), opened, context.sinks)), config, session, store: opened };
+  return { ...(await drive(session, config, runPlan(config).until, opened, context)), store: opened };
 }
 
 /**
@@ -208,7 +236,45 @@ export async function resumeRun(store: RunStore, context: RunContext & { until?:
     await store.writeConfig(config, { ...facts, ...context.facts });
   }
   context.onStart?.({ config, session, startStep: session.step });
-  return { ...(await runSession(session, runPlan(config), store, context.sinks)), config, session };
+  return drive(session, config, runPlan(config).until, store, context);
+}
+
+/**
+ * Runs a session to `until` with the live doctor when asked, and with the autopilot: each time
+ * it stops the run for a finding, {@link intervene} turns it around and the run goes on, until it
+ * ends or has used its interventions (then findings are only recorded).
+ */
+async function drive(first: GanSession, firstConfig: RunConfig, until: number, store: RunStore, context: RunContext): Promise<RunResult> {
+  const autopilot = context.autopilot === true ? {} : context.autopilot;
+  const doctorOptions = context.doctor === true ? {} : context.doctor;
+  const max = autopilot ? (autopilot.maxInterventions ?? AUTOPILOT_MAX_INTERVENTIONS) : 0;
+  let count = autopilot ? (await store.readRecords()).filter((r) => r.kind === 'intervention').length : 0;
+  let session = first;
+  let config = firstConfig;
+  let stepsRun = 0;
+  let wallSeconds = 0;
+  for (;;) {
+    const sinks: RunSinks = {
+      ...context.sinks,
+      onFinding: (record, finding) => {
+        const user = context.sinks?.onFinding?.(record, finding);
+        return user === true || (count < max && actsOn(record));
+      },
+    };
+    const doctor = doctorOptions || autopilot ? { config, options: doctorOptions } : undefined;
+    const outcome = await runSession(session, { ...runPlan(config, until), ...(doctor ? { doctor } : {}) }, store, sinks);
+    stepsRun += outcome.stepsRun;
+    wallSeconds += outcome.wallSeconds;
+    if (!outcome.stoppedBy || count >= max) return { ...outcome, stepsRun, wallSeconds, config, session };
+    count++;
+    const turned = await intervene(store, { ...config, steps: until }, outcome.stoppedBy, count, context.datasets ?? toyDatasets).catch((err: unknown) => {
+      disposeSession(session);
+      throw err;
+    });
+    disposeSession(session);
+    ({ session, config } = turned);
+    context.onIntervention?.(turned.record, config);
+  }
 }
 
 /**

@@ -32,6 +32,8 @@ export interface RunStore {
   saveCheckpoint(checkpoint: EncodedCheckpoint, keep: number): Promise<string>;
   /** Steps that have a checkpoint, ascending. */
   listCheckpoints(): Promise<number[]>;
+  /** Removes the checkpoints after `step` (the autopilot goes back to an earlier one). */
+  dropCheckpointsAfter(step: number): Promise<void>;
   /** The checkpoint at `step` (default: the newest), verified; a {@link CheckpointError} when there is none. */
   latestCheckpoint(step?: number): Promise<StoredCheckpoint>;
   /** Releases what the store holds open (file handles). */

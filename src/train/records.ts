@@ -133,8 +133,56 @@ export const divergedRecordSchema = z.object({
 /** The divergence record. */
 export type DivergedRecord = z.infer<typeof divergedRecordSchema>;
 
+/** One remedy a finding offers: its name, the command-line change, the `key=value` settings and why. */
+const remedyOfferSchema = z.object({ remedy: z.string(), change: z.string(), sets: z.array(z.string()), why: z.string() });
+
+/**
+ * The doctor confirmed a pathology while the run trained (`train --doctor`): written once per
+ * pathology at the step it was confirmed, with what the doctor saw.
+ */
+export const findingRecordSchema = z.object({
+  kind: z.literal('finding'),
+  /** The step at which the finding was confirmed. */
+  step: z.int().min(0),
+  pathology: z.string(),
+  severity: z.enum(['info', 'warning', 'critical']),
+  /** Where its evidence starts, and ends when it did not last. */
+  fromStep: z.int().min(0),
+  toStep: z.int().min(0).optional(),
+  evidence: numbers,
+  explanation: z.string(),
+  remedies: z.array(remedyOfferSchema),
+});
+
+/** A finding as a record. */
+export type FindingRecord = z.infer<typeof findingRecordSchema>;
+
+/**
+ * The autopilot acted on a finding (`train --autopilot`): it went back to the checkpoint at
+ * `step` (the last one before the trouble began) and continues from there with `sets` applied.
+ * The records after `step` that showed the trouble were dropped; this record keeps their account.
+ */
+export const interventionRecordSchema = z.object({
+  kind: z.literal('intervention'),
+  /** The checkpoint the run continues from. */
+  step: z.int().min(0),
+  /** The step at which the finding was confirmed (its records were dropped). */
+  detectedAt: z.int().min(0),
+  pathology: z.string(),
+  fromStep: z.int().min(0),
+  evidence: numbers,
+  remedy: z.string(),
+  sets: z.array(z.string()),
+  why: z.string(),
+  /** 1 for the first intervention of the run. */
+  count: z.int().positive(),
+});
+
+/** An autopilot intervention as a record. */
+export type InterventionRecord = z.infer<typeof interventionRecordSchema>;
+
 /** Any record of a run, told apart by `kind`. */
-export const runRecordSchema = z.discriminatedUnion('kind', [stepRecordSchema, evalRecordSchema, divergedRecordSchema]);
+export const runRecordSchema = z.discriminatedUnion('kind', [stepRecordSchema, evalRecordSchema, divergedRecordSchema, findingRecordSchema, interventionRecordSchema]);
 
 /** Any record of a run. */
 export type RunRecord = z.infer<typeof runRecordSchema>;

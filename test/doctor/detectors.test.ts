@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, type Finding, type Pathology } from '../../src/doctor/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
-import { context, evals, stream, steps } from './streams.ts';
+import { context, evals, ramp, stream, steps } from './streams.ts';
 
 const N = 400;
 const pathologies = (f: Finding[]) => f.map((x) => x.pathology);
@@ -10,7 +10,6 @@ const only = (f: Finding[], p: Pathology) => {
   return f[0];
 };
 /** Log-linear from a to b between steps t0 and t1, flat outside. */
-const ramp = (t: number, t0: number, t1: number, a: number, b: number) => (t <= t0 ? a : t >= t1 ? b : a * (b / a) ** ((t - t0) / (t1 - t0)));
 
 describe('healthy', () => {
   it('a calm, converging run gives one healthy finding with its numbers, and nothing else', () => {

@@ -71,3 +71,6 @@ export function context(over: Record<string, unknown> = {}, modesKnown = true): 
   const config = resolveConfig({ preset: 'ring8', files: [over] });
   return { ...diagnosisContext(config, []), modesKnown };
 }
+
+/** A geometric ramp from a (until t0) to b (from t1). */
+export const ramp = (t: number, t0: number, t1: number, a: number, b: number) => (t <= t0 ? a : t >= t1 ? b : a * (b / a) ** ((t - t0) / (t1 - t0)));
