@@ -78,6 +78,8 @@ export function sourcesFromFlags(flags: TrainFlags): ConfigSources {
 
 async function train(flags: TrainFlags): Promise<void> {
   exitWithParent();
+  const autopilot = flags.autopilot === undefined || flags.autopilot === false ? undefined : flags.autopilot === true ? AUTOPILOT_MAX_INTERVENTIONS : positiveIntFlag('--autopilot', flags.autopilot)!;
+
   const resuming = flags.resume !== undefined;
   if (resuming && (flags.preset || flags.config.length || flags.set.length || flags.loss || flags.seed || flags.remedy || flags.recommended === false)) {
     throw new ConfigError('--resume continues a run with its stored config; only --steps, --backend, --doctor and --autopilot may be given with it');
@@ -110,7 +112,6 @@ async function train(flags: TrainFlags): Promise<void> {
   }
   const interrupt = onInterrupt('stopping: saving a checkpoint (Ctrl-C again to quit without it)');
   let progress: TrainProgress | undefined;
-  const autopilot = flags.autopilot === undefined || flags.autopilot === false ? undefined : flags.autopilot === true ? AUTOPILOT_MAX_INTERVENTIONS : positiveIntFlag('--autopilot', flags.autopilot)!;
   let findings = 0;
   let interventions = 0;
   let runConfigSteps: number | undefined;

@@ -5,7 +5,7 @@
  */
 export { diagnose, diagnosisContext } from './diagnose.ts';
 export { toRunRecords } from './records.ts';
-export { LiveDoctor, findingRecord, LIVE_DOCTOR_DEFAULTS, type LiveDoctorOptions } from './live.ts';
+export { LiveDoctor, actsOn, findingRecord, LIVE_DOCTOR_DEFAULTS, type LiveDoctorOptions } from './live.ts';
 export { formatFinding } from './format.ts';
 export { DETECTORS, healthyFinding, type Detector } from './detectors.ts';
 export { offerRemedies, remedySettings, DOCTOR_REMEDIES, DOCTOR_CHANGES, type DoctorRemedyName } from './remedies.ts';

@@ -26,6 +26,11 @@ export interface LiveDoctorOptions {
 /** Defaults of {@link LiveDoctorOptions}. */
 export const LIVE_DOCTOR_DEFAULTS = { every: 100, confirmations: 2, warmup: 200 } as const;
 
+/** The autopilot's policy: it acts on a finding that offers a remedy and is more than a note. */
+export function actsOn(record: Pick<FindingRecord, 'severity' | 'remedies'>): boolean {
+  return record.severity !== 'info' && record.remedies.length > 0;
+}
+
 /** A finding as the record `train --doctor` writes. */
 export function findingRecord(step: number, f: Finding): FindingRecord {
   return {

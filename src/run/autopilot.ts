@@ -2,7 +2,8 @@
  * The autopilot (`train --autopilot`): when the live doctor confirms a finding it can act on, the
  * run goes back to its last checkpoint from before the trouble began, applies the finding's top
  * remedy, records the intervention, and trains on — at most `maxInterventions` times. Pure over
- * a {@link RunStore}, like the run itself.
+ * a {@link RunStore}, like the run itself; which findings it acts on is the doctor's policy
+ * (`actsOn` in src/doctor).
  */
 import { mergeConfig, parseOrThrow, parseSetting, runConfigSchemaFor, type RunConfig } from '../config/index.ts';
 import type { DatasetRegistry } from '../data/index.ts';
@@ -18,11 +19,6 @@ export const AUTOPILOT_MAX_INTERVENTIONS = 2;
 export interface AutopilotOptions {
   /** At most this many interventions in the run (default {@link AUTOPILOT_MAX_INTERVENTIONS}). */
   maxInterventions?: number;
-}
-
-/** Whether the autopilot acts on a finding: one that offers a remedy, and is more than a note. */
-export function actsOn(record: FindingRecord): boolean {
-  return record.severity !== 'info' && record.remedies.length > 0;
 }
 
 /** `config` with `key=value` settings merged over it, validated (a remedy the run refuses is a ConfigError). */

@@ -20,7 +20,7 @@ export {
   type RunContext,
   type RunResult,
 } from './run-session.ts';
-export { actsOn, intervene, withSettings, AUTOPILOT_MAX_INTERVENTIONS, type AutopilotOptions, type Intervention } from './autopilot.ts';
+export { intervene, withSettings, AUTOPILOT_MAX_INTERVENTIONS, type AutopilotOptions, type Intervention } from './autopilot.ts';
 export { sessionFromConfig } from './session-from-config.ts';
 export {
   stepRecordSchema,

@@ -12,9 +12,9 @@ import {
   type SampleSnapshot,
   type StepRecord,
 } from '../train/index.ts';
-import { findingRecord, LiveDoctor, type Finding, type LiveDoctorOptions } from '../doctor/index.ts';
+import { actsOn, findingRecord, LiveDoctor, type Finding, type LiveDoctorOptions } from '../doctor/index.ts';
 import type { FindingRecord, InterventionRecord } from '../train/index.ts';
-import { actsOn, intervene, AUTOPILOT_MAX_INTERVENTIONS, type AutopilotOptions } from './autopilot.ts';
+import { intervene, AUTOPILOT_MAX_INTERVENTIONS, type AutopilotOptions } from './autopilot.ts';
 import { sessionFromConfig } from './session-from-config.ts';
 import type { RunStore } from './store.ts';
 

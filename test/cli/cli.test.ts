@@ -27,6 +27,22 @@ describe('saddlepoint CLI', () => {
     expect(readFileSync(join(summary.runDir, 'report.html'), 'utf8')).toMatch(/<img[^>]+src="data:image\/png;base64,/);
   });
 
+  it('train --doctor --autopilot reports what it saw, in --json too; the report has its Diagnosis section; a bad --autopilot is refused', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
+    const r = await cli(['train', '--preset', 'ring8', '--steps', '30', '--out', out, '--json', '--doctor', '--autopilot', '3', ...small.slice(1)]);
+    expect(r.status).toBe(0);
+    // 30 steps is inside the doctor's warm-up: nothing can be confirmed yet, and it says so.
+    expect(r.stderr).toMatch(/doctor: no finding while training · autopilot: 0 interventions \(details: npx saddlepoint doctor .*\)/);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ status: 'done', steps: 30, findings: 0, interventions: 0 });
+    const html = readFileSync(join(summary.runDir, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Diagnosis</h2>');
+    expect(html).toMatch(/<ol class="findings"><li class="[a-z]+"><b>[a-z-]+<\/b> \[(info|warning|critical)\]/);
+    const bad = await cli(['train', '--preset', 'ring8', '--steps', '30', '--out', out, '--autopilot', '0', ...small.slice(1)]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--autopilot/);
+  });
+
   it('a diverged run exits 3 and --json still ends stdout with what happened and the checkpoint kept', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sp-cli-'));
     // WGAN with SGD at lr 1e5 overflows within a few dozen steps (measured: step 10 at the tiny test config).

@@ -206,4 +206,40 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
       worker.child.kill('SIGKILL');
     }
   }, 200_000);
+
+  it('workers that do not share the sweep folder train in their own, send the results back, and a killed trial starts again elsewhere', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-queue-'));
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ name: 'apart', base: { preset: 'ring8', set: TINY }, seeds: 2, metric: { name: 'w1' }, budget: { steps: 80 } }));
+    const a = launch(['worker', '--queue', redis.url, '--lock-seconds', '2', '--no-shared', '--work', join(dir, 'workA')]);
+    const sweep = launch(['sweep', spec, '--queue', redis.url, '--out', join(dir, 'out'), '--index', join(dir, 'index.sqlite'), '--json']);
+    let b: Launched | undefined;
+    try {
+      const started = () => /\[(apart-[\d-]+)\/(t\d+)\] training in pid (\d+)/.exec(a.err());
+      await until('worker A to start a trial', () => started() !== null);
+      const [, sweepId, victim] = started()!;
+      // The trial's folder relative to the sweep's (trials/<id>), under the worker's own --work folder and the sweep's id.
+      expect(a.err()).toContain(`${join(dir, 'workA', sweepId, 'trials', victim)} (this worker’s folder)`);
+      const stepOf = () => {
+        const now = currentRunDir(join(dir, 'workA', sweepId, 'trials', victim));
+        return now ? latestRecords(now).step : 0;
+      };
+      await until(`${victim} to pass step 25`, () => stepOf() >= 25, 60_000);
+      a.child.kill('SIGKILL');
+      b = launch(['worker', '--queue', redis.url, '--lock-seconds', '2', '--no-shared', '--work', join(dir, 'workB')]);
+      expect(await sweep.done).toBe(0);
+      const summary = JSON.parse(sweep.out().trim().split('\n').pop()!);
+      expect(summary.counts).toMatchObject({ done: 2, failed: 0 });
+      // Worker B cannot see worker A's checkpoint: it trains the trial from the start, in its own folder.
+      expect(b.err()).toMatch(new RegExp(`\\[${sweepId}/${victim}\\] w1 [\\d.]+ · new`));
+      const victimRow = summary.rows.find((r: { id: string }) => r.id === victim);
+      expect(victimRow.dir).toMatch(new RegExp(`:${join(dir, 'workB', sweepId, 'trials', victim)}$`));
+      expect(records(join(dir, 'workB', sweepId, 'trials', victim)).filter((r) => r.kind === 'step')).toHaveLength(80);
+      expect(existsSync(join(dir, 'out', 'trials', victim))).toBe(false);
+    } finally {
+      a.child.kill('SIGKILL');
+      b?.child.kill('SIGKILL');
+      sweep.child.kill('SIGKILL');
+    }
+  }, 200_000);
 });

@@ -26,7 +26,8 @@ describe('writeReport on a 2-D run with evaluations and snapshots', () => {
 
   it('writes a PNG and an SVG per plot under plots/, and report.html', () => {
     expect(result.html).toBe(join(dir, 'report.html'));
-    expect(result.plots).toEqual(ALL_2D.flatMap((n) => [join(dir, 'plots', `${n}.png`), join(dir, 'plots', `${n}.svg`)]));
+    // Every plot as PNG and SVG, then the doctor's timeline (the Diagnosis section's, as `saddlepoint doctor` writes it).
+    expect(result.plots).toEqual([...ALL_2D.flatMap((n) => [join(dir, 'plots', `${n}.png`), join(dir, 'plots', `${n}.svg`)]), join(dir, 'plots', 'diagnosis.png')]);
     expect(readdirSync(join(dir, 'plots')).sort()).toEqual(result.plots.map((p) => basename(p)).sort());
     for (const p of result.plots.filter((f) => f.endsWith('.png'))) expect([...readFileSync(p).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     for (const p of result.plots.filter((f) => f.endsWith('.svg'))) expect(readFileSync(p, 'utf8').startsWith('<svg')).toBe(true);
@@ -37,7 +38,14 @@ describe('writeReport on a 2-D run with evaluations and snapshots', () => {
     for (const p of result.plots.filter((f) => f.endsWith('.png'))) {
       expect(html).toContain(`src="data:image/png;base64,${readFileSync(p).toString('base64')}"`);
     }
-    expect(html.match(/<img /g)).toHaveLength(ALL_2D.length);
+    expect(html.match(/<img /g)).toHaveLength(ALL_2D.length + 1);
+  });
+
+  it('ends with the Diagnosis section: the findings with their evidence, and the timeline', () => {
+    expect(html).toContain('<h2>Diagnosis</h2>');
+    expect(html).toMatch(/<ol class="findings"><li class="(healthy|info|warning|critical)"><b>[a-z-]+<\/b> \[(info|warning|critical)\]/);
+    expect(html).toContain('<figure id="diagnosis">');
+    expect(html.indexOf('<h2>Diagnosis</h2>')).toBeGreaterThan(html.indexOf('<h2>Plots</h2>'));
   });
 
   it('is self-contained: no http(s) URL, no script, no external stylesheet', () => {
@@ -65,7 +73,7 @@ describe('writeReport skips what the run has no data for', () => {
     const dir = tmp();
     writeFixtureRun(dir, { steps: 200, evals: false, snapshots: false });
     const result = await writeReport(dir, { scale: 1 });
-    expect(readdirSync(join(dir, 'plots')).sort()).toEqual(['d-output.png', 'd-output.svg', 'grad-norms.png', 'grad-norms.svg', 'losses.png', 'losses.svg']);
+    expect(readdirSync(join(dir, 'plots')).sort()).toEqual(['d-output.png', 'd-output.svg', 'diagnosis.png', 'grad-norms.png', 'grad-norms.svg', 'losses.png', 'losses.svg']);
     expect(result.skipped).toEqual([
       { plot: 'coverage', reason: 'no evaluation records in metrics.jsonl' },
       { plot: 'divergences', reason: 'no evaluation records in metrics.jsonl' },
@@ -73,7 +81,7 @@ describe('writeReport skips what the run has no data for', () => {
     ]);
     const html = readFileSync(result.html, 'utf8');
     expect(html).toContain('<li><b>coverage</b>: no evaluation records in metrics.jsonl</li>');
-    expect(html.match(/<img /g)).toHaveLength(3);
+    expect(html.match(/<img /g)).toHaveLength(4); // the three curves and the diagnosis timeline
   });
 
   it('a 1-D run gets histograms, not scatters', async () => {
@@ -185,7 +193,7 @@ describe('CLI commands', () => {
     const dir = tmp();
     writeFixtureRun(dir, { steps: 100, evals: false, snapshots: false });
     const lines = await run(registerReport, ['report', dir, '--scale', '1']);
-    expect(lines).toEqual([...['losses', 'grad-norms', 'd-output'].flatMap((n) => [join(dir, 'plots', `${n}.png`), join(dir, 'plots', `${n}.svg`)]), join(dir, 'report.html')]);
+    expect(lines).toEqual([...['losses', 'grad-norms', 'd-output'].flatMap((n) => [join(dir, 'plots', `${n}.png`), join(dir, 'plots', `${n}.svg`)]), join(dir, 'plots', 'diagnosis.png'), join(dir, 'report.html')]);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
   });
 
