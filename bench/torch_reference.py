@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""PyTorch reference for `saddlepoint bench --vs-torch`: the same three models, the same step.
+"""PyTorch reference for `saddlepoint bench --vs-torch`: the same models, the same step.
 
-One step = one D update on a fresh real batch and a fresh generated batch, then one G update
-on fresh noise, as src/train/gan-step.ts does. Prints steps/s; with --json the last line is
-{"model", "threads", "stepsPerSecond"}.
+One step = k D updates (1, or 5 for ring8-wgan-gp), each on a fresh real batch and a fresh
+generated batch, then one G update on fresh noise, as src/train/step/ does. --threads sets
+torch's intra-op threads; the caller sets OPENBLAS_NUM_THREADS (Debian's torch does its matmuls
+in OpenBLAS). Prints steps/s; with --json the last line is {"model", "threads", "stepsPerSecond"}.
 """
 import argparse
 import json
@@ -33,6 +34,30 @@ def mlp(widths, act):
 
 
 def build(model):
+    if model in ("ring8-preset", "ring8-wgan-gp"):
+        # The ring8 preset: z 8, G 3x128 ReLU, D 3x128 LeakyReLU 0.2, batch 256, Adam 5e-4 b1 0.5 (b2 0.9 with the penalty).
+        G = mlp([8, 128, 128, 128, 2], nn.ReLU)
+        D = mlp([2, 128, 128, 128, 1], lambda: nn.LeakyReLU(0.2))
+        betas = (0.5, 0.9) if model == "ring8-wgan-gp" else (0.5, 0.999)
+        opt = lambda p: torch.optim.Adam(p, lr=5e-4, betas=betas)
+        return G, D, opt(G.parameters()), opt(D.parameters()), 256, 8, ring8
+    if model == "dcgan-32":
+        up = lambda i, o: [nn.ConvTranspose2d(i, o, 4, 2, 1), nn.BatchNorm2d(o), nn.ReLU()]
+        G = nn.Sequential(
+            nn.Linear(100, 4 * 4 * 256), nn.BatchNorm1d(4 * 4 * 256), nn.ReLU(),
+            nn.Unflatten(1, (256, 4, 4)),
+            *up(256, 128), *up(128, 64),
+            nn.ConvTranspose2d(64, 3, 4, 2, 1), nn.Tanh(),
+        )
+        D = nn.Sequential(
+            nn.Conv2d(3, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+            nn.Conv2d(128, 256, 4, 2, 1), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
+            nn.Flatten(), nn.Linear(256 * 4 * 4, 1),
+        )
+        opt = lambda p: torch.optim.Adam(p, lr=2e-4, betas=(0.5, 0.999))
+        images = lambda n: torch.rand(n, 3, 32, 32) * 2 - 1
+        return G, D, opt(G.parameters()), opt(D.parameters()), 64, 100, images
     if model in ("mlp-gan", "mlp-gan-gp"):
         G = mlp([64, 512, 512, 512, 2], nn.ReLU)
         D = mlp([2, 512, 512, 512, 1], lambda: nn.LeakyReLU(0.2))
@@ -54,29 +79,32 @@ def build(model):
     return G, D, opt(G.parameters()), opt(D.parameters()), 64, 100, images
 
 
-def gradient_penalty(D, real, fake):
+def gradient_penalty(D, real, fake, lam):
     alpha = torch.rand(real.shape[0], 1)
     x = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
     grad, = torch.autograd.grad(D(x).sum(), x, create_graph=True)
-    return 10 * ((grad.norm(2, dim=1) - 1) ** 2).mean()
+    return lam * ((grad.norm(2, dim=1) - 1) ** 2).mean()
 
 
 def make_step(model):
     G, D, optG, optD, batch, zdim, data = build(model)
-    gp = model == "mlp-gan-gp"
+    gp = model in ("mlp-gan-gp", "ring8-wgan-gp")
+    lam = 1.0 if model == "ring8-wgan-gp" else 10.0
+    k = 5 if model == "ring8-wgan-gp" else 1
 
     def step():
-        real = data(batch)
-        with torch.no_grad():
-            fake = G(torch.randn(batch, zdim))
-        d_real, d_fake = D(real), D(fake)
-        if gp:
-            loss_d = d_fake.mean() - d_real.mean() + gradient_penalty(D, real, fake)
-        else:
-            loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
-        optD.zero_grad(set_to_none=True)
-        loss_d.backward()
-        optD.step()
+        for _ in range(k):
+            real = data(batch)
+            with torch.no_grad():
+                fake = G(torch.randn(batch, zdim))
+            d_real, d_fake = D(real), D(fake)
+            if gp:
+                loss_d = d_fake.mean() - d_real.mean() + gradient_penalty(D, real, fake, lam)
+            else:
+                loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+            optD.zero_grad(set_to_none=True)
+            loss_d.backward()
+            optD.step()
         out = D(G(torch.randn(batch, zdim)))
         loss_g = -out.mean() if gp else F.softplus(-out).mean()
         optG.zero_grad(set_to_none=True)
@@ -88,7 +116,7 @@ def make_step(model):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--model", choices=["mlp-gan", "mlp-gan-gp", "dcgan-mnist"], default="mlp-gan")
+    p.add_argument("--model", choices=["ring8-preset", "ring8-wgan-gp", "mlp-gan", "mlp-gan-gp", "dcgan-mnist", "dcgan-32"], default="mlp-gan")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--windows", type=int, default=3)

@@ -5,9 +5,11 @@ import { adam } from '../optim/index.ts';
 import { Rng } from '../tensor/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { createSession, type GanSession } from '../train/index.ts';
+import { resolveConfig } from '../config/index.ts';
+import { sessionFromConfig } from '../run/index.ts';
 
 /** The benchmark models, exactly as the speed issue and `bench/torch_reference.py` define them. */
-export const BENCH_MODELS = ['mlp-gan', 'mlp-gan-gp', 'dcgan-mnist'] as const;
+export const BENCH_MODELS = ['ring8-preset', 'ring8-wgan-gp', 'mlp-gan', 'mlp-gan-gp', 'dcgan-mnist', 'dcgan-32'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];
 
 /**
@@ -81,9 +83,51 @@ function dcganMnist(seed: number): GanSession {
   });
 }
 
+/**
+ * The ring8 preset as users train it (z 8, G and D 3×128, batch 256, Adam 5e-4 β1 0.5), through
+ * the same config path as `train`: non-saturating, or WGAN-GP with 5 critic steps, λ 1 and β2 0.9.
+ */
+function ring8Preset(loss: 'non-saturating' | 'wgan-gp', seed: number): GanSession {
+  const flags =
+    loss === 'wgan-gp'
+      ? { seed, loss: { name: 'wgan-gp', lambda: 1 }, dStepsPerG: 5, optim: { g: { beta2: 0.9 }, d: { beta2: 0.9 } }, eval: { every: 0 } }
+      : { seed, loss: { name: 'non-saturating' }, eval: { every: 0 } };
+  return sessionFromConfig(resolveConfig({ preset: 'ring8', flags, noRecommendations: true }));
+}
+
+/** The CIFAR-size DCGAN (Radford et al.): 32×32×3, 64 base filters, batch 64; z 100 → 4×4×256 → 8 → 16 → 32. */
+function dcgan32(seed: number): GanSession {
+  const init = new Rng(seed).fork('init');
+  const up = (filters: number) => [convTranspose2d(filters, { kernelSize: 4, strides: 2, init: 'dcgan' }), batchNorm(), activation('relu')];
+  const G = sequential(
+    'G',
+    [100],
+    [dense(4 * 4 * 256, { init: 'dcgan' }), batchNorm(), activation('relu'), reshape([4, 4, 256]), ...up(128), ...up(64), convTranspose2d(3, { kernelSize: 4, strides: 2, init: 'dcgan' }), activation('tanh')],
+    init.fork('G'),
+  );
+  const down = (filters: number, norm: boolean) => [conv2d(filters, { kernelSize: 4, strides: 2, init: 'dcgan' }), ...(norm ? [batchNorm()] : []), activation('leakyRelu', 0.2)];
+  const D = sequential('D', [32, 32, 3], [...down(64, false), ...down(128, true), ...down(256, true), flatten(), dense(1, { init: 'dcgan' })], init.fork('D'));
+  return createSession({
+    data: imageNoise([32, 32, 3]),
+    G,
+    D,
+    objective: buildObjective({ name: 'non-saturating' }),
+    optimizers: { g: adam({ lr: 2e-4, beta1: 0.5 }), d: adam({ lr: 2e-4, beta1: 0.5 }) },
+    noise: { dim: 100, distribution: 'normal' },
+    batchSize: 64,
+    seed,
+  });
+}
+
 /** Builds a benchmark model's session. */
 export function benchSession(model: BenchModel, seed = 0): GanSession {
   switch (model) {
+    case 'ring8-preset':
+      return ring8Preset('non-saturating', seed);
+    case 'ring8-wgan-gp':
+      return ring8Preset('wgan-gp', seed);
+    case 'dcgan-32':
+      return dcgan32(seed);
     case 'mlp-gan':
       return mlpGan('non-saturating', seed);
     case 'mlp-gan-gp':

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { BENCH_MODELS, type BenchModel } from '../bench/index.ts';
 import { ConfigError } from '../errors.ts';
-import { benchModel, profileModel, soakModel, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchStepsPerSecond } from '../node/index.ts';
+import { benchModel, profileModel, soakModel, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchBest, type TorchSplit } from '../node/index.ts';
 import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
@@ -17,6 +17,7 @@ interface BenchFlags {
   profile?: boolean;
   soak?: string;
   json?: boolean;
+  threads?: string;
 }
 
 const BENCH_BACKENDS = ['native', 'wasm', 'cpu'] as const;
@@ -36,9 +37,10 @@ async function bench(flags: BenchFlags): Promise<void> {
   const steps = positiveIntFlag('--steps', flags.steps);
   const seconds = Number(flags.seconds);
   const threads = Math.min(2, availableParallelism());
+  const blasThreads = flags.threads === undefined || flags.threads === 'auto' ? ('auto' as const) : positiveIntFlag('--threads', flags.threads)!;
   const torch = flags.vsTorch ? findTorch() : undefined;
   if (torch && 'reason' in torch) process.stderr.write(`--vs-torch skipped: ${torch.reason}\n`);
-  const torchRates = new Map<BenchModel, number>();
+  const torchRates = new Map<BenchModel, { best: TorchSplit; tried: TorchSplit[] }>();
   const rows: BenchRow[] = [];
   const soaks: SoakResult[] = [];
   const soakSteps = positiveIntFlag('--soak', flags.soak);
@@ -46,7 +48,7 @@ async function bench(flags: BenchFlags): Promise<void> {
   for (const backend of backends) {
     let choice;
     try {
-      choice = await useNodeBackend(backend as BackendName);
+      choice = await useNodeBackend(backend as BackendName, blasThreads);
     } catch (err) {
       log(`${backend}: unavailable (${err instanceof Error ? err.message : String(err)})`);
       continue;
@@ -67,15 +69,19 @@ async function bench(flags: BenchFlags): Promise<void> {
         continue;
       }
       const row = benchModel(model, { steps, windowSeconds: seconds });
+      row.threads = blasThreads;
       if (torch && 'python' in torch) {
-        if (!torchRates.has(model)) torchRates.set(model, torchStepsPerSecond(torch.python, model, threads, seconds));
-        row.torchStepsPerSecond = torchRates.get(model);
-        row.ratio = row.stepsPerSecond / row.torchStepsPerSecond!;
+        if (!torchRates.has(model)) torchRates.set(model, torchBest(torch.python, model, threads, seconds));
+        const { best, tried } = torchRates.get(model)!;
+        row.torchStepsPerSecond = best.stepsPerSecond;
+        row.torchSplit = { intra: best.intra, blas: best.blas };
+        row.torchTried = tried;
+        row.ratio = row.stepsPerSecond / best.stepsPerSecond;
       }
       rows.push(row);
       log(
         `${model.padEnd(12)} ${choice.name.padEnd(7)} ${row.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${row.msPerStep.toFixed(1).padStart(8)} ms/step  RSS ${row.peakRssMB.toFixed(0)} MB  tensors +${row.tensorGrowth}` +
-          (row.ratio !== undefined ? `  torch ${row.torchStepsPerSecond!.toFixed(2)} steps/s  ratio = ${row.ratio.toFixed(2)}` : ''),
+          (row.ratio !== undefined ? `  torch ${row.torchStepsPerSecond!.toFixed(2)} steps/s (best split ${row.torchSplit!.intra}×${row.torchSplit!.blas} intra-op×BLAS threads of ${row.torchTried!.map((t) => `${t.intra}×${t.blas}: ${t.stepsPerSecond.toFixed(1)}`).join(', ')})  ratio = ${row.ratio.toFixed(2)}` : ''),
       );
     }
   }
@@ -91,7 +97,8 @@ export function registerBench(program: Command): void {
     .option('--backend <name>', `${BENCH_BACKENDS.join(', ')}, auto or all`, 'auto')
     .option('--steps <n>', 'steps per timed window (default: windows of --seconds)')
     .option('--seconds <s>', 'minimum seconds per timed window', '2')
-    .option('--vs-torch', 'also time bench/torch_reference.py (same models, same threads) and print the ratio')
+    .option('--vs-torch', "also time bench/torch_reference.py (same models) at PyTorch's best thread split on this machine (1×1, 1×N, N×1 intra-op × BLAS threads; printed) and print the ratio")
+    .option('--threads <n|auto>', "saddlepoint's OpenBLAS threads on the native backend", 'auto')
     .option('--profile', 'print the kernels that take the time instead of timing')
     .option('--soak <steps>', 'run this many steps and report RSS drift and tensor growth instead of timing')
     .option('--json', 'print { rows: [...] } as the last line of stdout')

@@ -13,7 +13,12 @@ export interface BenchRow {
   /** Tensors alive after the timed windows minus before (0 = no leak). */
   tensorGrowth: number;
   torchStepsPerSecond?: number;
+  /** PyTorch's best thread split (intra-op × OpenBLAS threads) and every split tried. */
+  torchSplit?: { intra: number; blas: number };
+  torchTried?: { intra: number; blas: number; stepsPerSecond: number }[];
   ratio?: number;
+  /** saddlepoint's OpenBLAS threads (native backend). */
+  threads?: number | 'auto';
 }
 
 /** How long to measure. */

@@ -36,7 +36,7 @@ export { runCompare, planCompare, aggregateRuns, meanSe, compareMarkdown, COMPAR
 export { loadMnist, loadMnistDataset, loadStackedMnistDataset, readMnistFiles, mnistPaths } from './mnist.ts';
 export { loadImageFolder, type ImageFolder, type SkippedFile } from './image-folder.ts';
 export { benchModel, profileModel, soakModel, type BenchRow, type SoakResult } from './bench.ts';
-export { findTorch, torchStepsPerSecond } from './torch-reference.ts';
+export { findTorch, torchStepsPerSecond, torchBest, type TorchSplit } from './torch-reference.ts';
 export { writeOverlayPlot, writeReport } from './report.ts';
 export { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from './scenarios.ts';
 export { runTrainChild, takeRunDir, trainSummary, exitWithParent, EXIT_WITH_PARENT_ENV, TRAIN_BIN, type TrainChildResult, type TrainSummary, type ChildOptions } from './train-child.ts';
