@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { BENCH_MODELS, type BenchModel } from '../bench/index.ts';
 import { ConfigError } from '../errors.ts';
-import { benchModel, profileModel, soakModel, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchBest, type TorchSplit } from '../node/index.ts';
+import { benchModel, gemmPeak, profileModel, soakModel, stepFlops, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchBest, type TorchSplit } from '../node/index.ts';
 import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
@@ -53,6 +53,7 @@ async function bench(flags: BenchFlags): Promise<void> {
       log(`${backend}: unavailable (${err instanceof Error ? err.message : String(err)})`);
       continue;
     }
+    let peak: number | undefined;
     for (const model of models) {
       if (flags.profile) {
         const top = await profileModel(model);
@@ -70,6 +71,10 @@ async function bench(flags: BenchFlags): Promise<void> {
       }
       const row = benchModel(model, { steps, windowSeconds: seconds });
       row.threads = blasThreads;
+      peak ??= gemmPeak();
+      row.gflopPerStep = (await stepFlops(model)) / 1e9;
+      row.gflops = row.gflopPerStep * row.stepsPerSecond;
+      row.gemmPeakGflops = peak;
       if (torch && 'python' in torch) {
         if (!torchRates.has(model)) torchRates.set(model, torchBest(torch.python, model, threads, seconds));
         const { best, tried } = torchRates.get(model)!;
@@ -81,6 +86,7 @@ async function bench(flags: BenchFlags): Promise<void> {
       rows.push(row);
       log(
         `${model.padEnd(12)} ${choice.name.padEnd(7)} ${row.stepsPerSecond.toFixed(2).padStart(8)} steps/s ${row.msPerStep.toFixed(1).padStart(8)} ms/step  RSS ${row.peakRssMB.toFixed(0)} MB  tensors +${row.tensorGrowth}` +
+          `  ${row.gflops.toFixed(1)} GFLOP/s (${row.gflopPerStep.toFixed(3)} GFLOP a step; ${((100 * row.gflops) / peak).toFixed(0)} % of the 512³ GEMM's ${peak.toFixed(0)})` +
           (row.ratio !== undefined ? `  torch ${row.torchStepsPerSecond!.toFixed(2)} steps/s (best split ${row.torchSplit!.intra}×${row.torchSplit!.blas} intra-op×BLAS threads of ${row.torchTried!.map((t) => `${t.intra}×${t.blas}: ${t.stepsPerSecond.toFixed(1)}`).join(', ')})  ratio = ${row.ratio.toFixed(2)}` : ''),
       );
     }

@@ -19,6 +19,10 @@ export interface BenchRow {
   ratio?: number;
   /** saddlepoint's OpenBLAS threads (native backend). */
   threads?: number | 'auto';
+  /** Matmul and convolution FLOPs per step, the rate they run at, and the backend's 512³ GEMM rate. */
+  gflopPerStep?: number;
+  gflops?: number;
+  gemmPeakGflops?: number;
 }
 
 /** How long to measure. */
@@ -65,6 +69,80 @@ export function benchModel(model: BenchModel, options: BenchOptions = {}): Bench
     };
   } finally {
     disposeSession(session);
+  }
+}
+
+const product = (shape: readonly number[] | undefined) => (shape ?? []).reduce((a, b) => a * b, 1);
+
+/**
+ * Floating-point operations of one kernel call that do the real work (matmuls and convolutions,
+ * 2 per multiply-add), from its shapes; elementwise kernels count 0. A convolution's (and its
+ * gradients') cost is 2·N·Ho·Wo·Co·Kh·Kw·Ci with the filter [Kh, Kw, Ci, Co] and the larger-channel
+ * side's spatial size taken from dy (gradients) or the output (forward).
+ */
+export function kernelFlops(name: string, inputs: readonly (readonly number[])[], outputs: readonly (readonly number[])[]): number {
+  const out = outputs[0] ?? [];
+  switch (name) {
+    case 'BatchMatMul':
+    case '_FusedMatMul': {
+      // a holds batch·m·k elements whatever its transpose; the output is [batch, m, n].
+      const [batch, m, n] = out.length === 3 ? out : [1, out[0], out[1]];
+      const k = product(inputs[0]) / (batch * m);
+      return 2 * batch * m * n * k;
+    }
+    case 'Conv2D':
+    case 'FusedConv2D': {
+      const [kh, kw, ci] = inputs[1] ?? [];
+      return 2 * product(out) * kh * kw * ci;
+    }
+    case 'Conv2DBackpropInput': {
+      // inputs: dy [N, Ho, Wo, Co], filter [Kh, Kw, Ci, Co].
+      const [kh, kw, ci] = inputs[1] ?? [];
+      return 2 * product(inputs[0]) * kh * kw * ci;
+    }
+    case 'Conv2DBackpropFilter': {
+      // inputs: x, dy [N, Ho, Wo, Co]; output: the filter [Kh, Kw, Ci, Co].
+      const [kh, kw, ci] = out;
+      return 2 * product(inputs[1]) * kh * kw * ci;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** The matmul and convolution FLOPs of one GAN step of a bench model (profiled over one step). */
+export async function stepFlops(model: BenchModel): Promise<number> {
+  const session = benchSession(model);
+  try {
+    ganStep(session);
+    const info = await tf.profile(() => void ganStep(session));
+    return info.kernels.reduce((sum, k) => sum + kernelFlops(k.name, k.inputShapes ?? [], k.outputShapes ?? []), 0);
+  } finally {
+    disposeSession(session);
+  }
+}
+
+/** The current backend's dense GEMM rate (GFLOP/s) on 512×512 by 512×512, the median of 3 one-second windows: the peak a step's matmuls could reach. */
+export function gemmPeak(size = 512): number {
+  const a = tf.randomUniform([size, size]);
+  const b = tf.randomUniform([size, size]);
+  try {
+    tf.dispose(tf.matMul(a, b).dataSync());
+    const rates: number[] = [];
+    for (let w = 0; w < 3; w++) {
+      const t0 = performance.now();
+      let n = 0;
+      while (n < 2 || performance.now() - t0 < 1000) {
+        const c = tf.matMul(a, b);
+        c.dataSync();
+        c.dispose();
+        n++;
+      }
+      rates.push((2 * size ** 3 * n) / ((performance.now() - t0) / 1000) / 1e9);
+    }
+    return median(rates);
+  } finally {
+    tf.dispose([a, b]);
   }
 }
 
