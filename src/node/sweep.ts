@@ -159,6 +159,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { id, spec, plan } = saved;
   const date = saved.startedAt;
   const host = hostname();
+  const byId = new Map(plan.trials.map((t) => [t.id, t]));
+  const runId = (t: Trial) => `${id}/${t.id}`;
+  const running = new Map<string, Promise<RungEnd>>();
   const runner = options.queue
     ? await QueueRunner.open(options.queue, {
         onProgress(job, progress) {
@@ -176,12 +179,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   index?.upsertSweep({ id, name: spec.name, spec: spec as unknown as Record<string, unknown>, strategy: spec.strategy.name, metric: plan.metric, direction: plan.direction, status: 'running', out, host, startedAt: date, finishedAt: null, trials: plan.trials.length });
   options.onPlanned?.(plan, id);
 
-  const byId = new Map(plan.trials.map((t) => [t.id, t]));
-  const runId = (t: Trial) => `${id}/${t.id}`;
   const wall = new Map(Object.entries(saved.wall));
   const lastEnd = new Map<string, RungEnd>(Object.entries(saved.ends).map(([t, end]) => [t, { ...end, trial: byId.get(t)! }]));
   const inFlight = new Map(saved.inFlight.map((a) => [a.trial, a]));
-  const running = new Map<string, Promise<RungEnd>>();
   let state: AshaState = saved.asha;
   let interrupted = false;
   const save = () =>

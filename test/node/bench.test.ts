@@ -60,7 +60,7 @@ describe('FLOPs from kernel shapes', () => {
     const x = tf.randomUniform([2, 8, 8, 3]);
     const f = tf.randomUniform([4, 4, 3, 5]);
     const info = await tf.profile(() => {
-      const [gx, gf] = tf.grads((u: tf.Tensor4D, w: tf.Tensor4D) => tf.conv2d(u, w, 2, 'same').sum())([x, f]);
+      const [gx, gf] = tf.grads((u: tf.Tensor, w: tf.Tensor) => tf.conv2d(u as tf.Tensor4D, w as tf.Tensor4D, 2, 'same').sum())([x, f]);
       tf.dispose([gx, gf]);
     });
     tf.dispose([x, f]);
