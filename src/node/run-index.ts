@@ -14,8 +14,8 @@ import { readMetrics, readRunConfig, RUN_FILES } from './run-dir.ts';
 /** The schema this code writes and reads. */
 export const RUN_INDEX_VERSION = 1;
 
-/** Where a run is: training, waiting at an ASHA rung, finished, stopped early by ASHA, failed, diverged, or found unfinished by a scan. */
-export type RunStatus = 'running' | 'paused' | 'done' | 'stopped' | 'failed' | 'diverged' | 'incomplete';
+/** Where a run is: waiting in a queue for a worker, training, waiting at an ASHA rung, finished, stopped early by ASHA, failed, diverged, or found unfinished by a scan. */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'done' | 'stopped' | 'failed' | 'diverged' | 'incomplete';
 /** Where a sweep is. */
 export type SweepStatus = 'running' | 'done' | 'interrupted' | 'failed';
 

@@ -202,7 +202,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   };
   const launch = (trial: Trial, action: AshaAction) => {
     inFlight.set(trial.id, action);
-    index?.upsertRun({ id: runId(trial), sweep: id, trial: trial.id, dir: dirOf(trial), config: trial.config as unknown as Record<string, unknown>, params: trial.params, status: 'running', host: runner ? null : host, startedAt: new Date().toISOString() });
+    index?.upsertRun({ id: runId(trial), sweep: id, trial: trial.id, dir: dirOf(trial), config: trial.config as unknown as Record<string, unknown>, params: trial.params, status: runner ? 'queued' : 'running', host: runner ? null : host, startedAt: new Date().toISOString() });
     running.set(trial.id, execute(trial, action));
   };
   const carryOut = (actions: readonly AshaAction[]) => {
