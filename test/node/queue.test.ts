@@ -1,10 +1,10 @@
 /**
  * Sweeps through a real Redis with real worker processes: a worker SIGKILLed mid-trial hands the
- * trial on (continued from its checkpoint, its child gone with it), the sweep is interrupted and
+ * trial on (continued from its newest checkpoint, its child gone with it), the sweep is interrupted and
  * resumed, every trial completes exactly once, and the records equal a local sweep's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +134,12 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
       expect(stepOf()).toBeLessThan(80);
       workers[0].child.kill('SIGKILL');
       await workers[0].done;
+      // Where the next worker must continue: the newest checkpoint the killed run kept (a busy machine may have trained past 20).
+      const killedAt = currentRunDir(join(out, 'trials', victim))!;
+      const kept = readdirSync(join(killedAt, 'checkpoints')).filter((n) => /^\d+$/.test(n)).map(Number);
+      const resumeFrom = Math.max(...kept);
+      expect(resumeFrom).toBeGreaterThanOrEqual(20);
+      expect(resumeFrom).toBeLessThan(80);
       // Its training child went with it: nothing else writes the run the next worker continues.
       await until(`the orphaned child ${pid} to end`, () => !alive(Number(pid)), 5_000);
 
@@ -154,10 +160,10 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
       const summary = JSON.parse(resumed.out().trim().split('\n').pop()!);
       expect(summary.counts).toEqual({ done: 12, stopped: 0, failed: 0, 'not-run': 0 });
 
-      // The killed trial went to another worker, which continued it from the checkpoint at step 20.
+      // The killed trial went to another worker, which continued it from the newest checkpoint it had kept.
       const logs = workers.slice(1).map((w) => w.err()).join('');
       expect(logs).toMatch(new RegExp(`\\[${sweepId}/${victim}\\] 80 steps in .* · retried`));
-      expect(logs).toMatch(new RegExp(`\\[${sweepId}/${victim}\\] w1 [\\d.]+ · resumed from step 20`));
+      expect(logs).toMatch(new RegExp(`\\[${sweepId}/${victim}\\] w1 [\\d.]+ · resumed from step ${resumeFrom}`));
       // Each trial completed once over all workers, and once in the index.
       const allLogs = workers.map((w) => w.err()).join('');
       const tid = (t: number) => `t${String(t).padStart(2, '0')}`;

@@ -2,7 +2,8 @@
  * The published package works without this checkout: `npm pack`, install the tarball into an empty
  * project, then use it the ways a user would — plain Node ESM (fixtures/train-ring8.mjs trains 20
  * ring8 steps), the `saddlepoint` bin, TypeScript against the shipped .d.ts, and a browser bundle.
- * Every child process is async: a blocking spawn would starve vitest's worker RPC.
+ * Every child process is async: a blocking spawn would starve vitest's worker RPC. Under
+ * `npm run test:slow`: packing, installing and type-checking take about 4 minutes on 2 cores.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,10 @@ let temp: string;
 let project: string;
 let tarball: string;
 
+const slow = process.env.SADDLEPOINT_SLOW === '1';
+
 beforeAll(async () => {
+  if (!slow) return;
   temp = mkdtempSync(join(tmpdir(), 'saddlepoint-pack-'));
   // prepack cleans dist/ and prepare compiles it, so the tarball holds exactly what src/ builds to.
   const packed = await npm(['pack', '--json', '--pack-destination', temp], ROOT);
@@ -46,7 +50,7 @@ afterAll(() => {
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
-describe('the packed tarball', () => {
+describe.runIf(slow)('the packed tarball (test:slow)', () => {
   it('ships compiled ESM and .d.ts, not the TypeScript source or the build cache', async () => {
     const installed = join(project, 'node_modules', 'saddlepoint');
     for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/node/index.js', 'dist/node/index.d.ts', 'dist/cli/main.js', 'bin/saddlepoint.js']) {
