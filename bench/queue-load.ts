@@ -1,8 +1,9 @@
 /**
  * The queue's cost per trial: N tiny trials (a few steps, tiny nets on cpu, so a trial is mostly
  * process start-up) on the local pool with --jobs 2, and through a private Redis with 2 workers
- * of concurrency 1, side by side in one run: in rounds that alternate local and queue sweeps of
- * N/rounds trials each, so a load change on the shared machine hits both alike. Prints both walls
+ * of concurrency 1, side by side in one run: in rounds of a local and a queued sweep of N/rounds
+ * trials each, the order alternating from round to round, so neither a load change on the shared
+ * machine nor the first sweep's warm-up favours one. Prints both walls
  * and the overhead per trial slot: (queue wall − local wall) × 2 / N.
  *
  *   npm run bench:queue                          # 200 trials in 4 rounds
@@ -65,13 +66,29 @@ const redis = spawn(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', 
 await new Promise((r) => setTimeout(r, 500));
 const url = `redis://127.0.0.1:${redisPort}`;
 const workers = [0, 1].map(() => run(['worker', '--queue', url, '--work', join(dir, 'work')]));
+// A Ctrl-C or kill of the bench takes its Redis and workers with it.
+process.on('exit', () => {
+  for (const w of workers) w.child.kill('SIGKILL');
+  redis.kill('SIGTERM');
+});
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.on(signal, () => process.exit(code));
 try {
-  process.stderr.write(`${trials} trials, 2 at a time, in ${rounds} rounds of local then queue…\n`);
+  process.stderr.write(`${trials} trials, 2 at a time, in ${rounds} rounds (local first in even rounds, queue first in odd ones)…\n`);
   let local = 0;
   let queued = 0;
   for (let r = 0; r < rounds; r++) {
-    const l = await timed('local sweep', ['sweep', spec, '--jobs', '2', '--out', join(dir, `local-${r}`), '--no-index']);
-    const q = await timed('queued sweep', ['sweep', spec, '--queue', url, '--out', join(dir, `queued-${r}`), '--no-index']);
+    // Which goes first alternates: the first sweep of a round pays for what the second finds warm.
+    const localSweep = () => timed('local sweep', ['sweep', spec, '--jobs', '2', '--out', join(dir, `local-${r}`), '--no-index']);
+    const queuedSweep = () => timed('queued sweep', ['sweep', spec, '--queue', url, '--out', join(dir, `queued-${r}`), '--no-index']);
+    let l: number;
+    let q: number;
+    if (r % 2 === 0) {
+      l = await localSweep();
+      q = await queuedSweep();
+    } else {
+      q = await queuedSweep();
+      l = await localSweep();
+    }
     local += l;
     queued += q;
     process.stderr.write(`round ${r + 1}: local ${l.toFixed(1)} s, queue ${q.toFixed(1)} s\n`);
