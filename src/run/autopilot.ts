@@ -7,7 +7,7 @@
  */
 import { mergeConfig, parseOrThrow, parseSetting, runConfigSchemaFor, type RunConfig } from '../config/index.ts';
 import type { DatasetRegistry } from '../data/index.ts';
-import { CheckpointError, ConfigError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { disposeSession, restoreCheckpoint, type FindingRecord, type GanSession, type InterventionRecord } from '../train/index.ts';
 import { sessionFromConfig } from './session-from-config.ts';
 import type { RunStore } from './store.ts';
@@ -54,9 +54,9 @@ export async function intervene(store: RunStore, config: RunConfig, found: Findi
     try {
       restoreCheckpoint(session, checkpoint, location);
       step = back;
-    } catch (err) {
-      if (!(err instanceof CheckpointError)) throw err;
-      // The remedy changed what the checkpoint holds (a packed D, a stabilizer's state): start over with it.
+    } catch {
+      // The remedy changed what the checkpoint holds (a packed D, a stabilizer's state, another
+      // optimizer's slots): the checkpoint is refused, or fails midway into the session. Start over with it.
       disposeSession(session);
       session = sessionFromConfig(next, datasets);
     }
