@@ -39,6 +39,20 @@ function mlpGan(loss: 'non-saturating' | 'wgan-gp', seed: number): GanSession {
   });
 }
 
+/** A DCGAN's training as Radford et al. set it: non-saturating loss, Adam 2e-4 β1 0.5, z 100 normal, batch 64, on image-shaped noise. */
+function dcganSession(G: GanSession['G'], D: GanSession['D'], shape: number[], seed: number): GanSession {
+  return createSession({
+    data: imageNoise(shape),
+    G,
+    D,
+    objective: buildObjective({ name: 'non-saturating' }),
+    optimizers: { g: adam({ lr: 2e-4, beta1: 0.5 }), d: adam({ lr: 2e-4, beta1: 0.5 }) },
+    noise: { dim: 100, distribution: 'normal' },
+    batchSize: 64,
+    seed,
+  });
+}
+
 function dcganMnist(seed: number): GanSession {
   const init = new Rng(seed).fork('init');
   const G = sequential(
@@ -71,16 +85,7 @@ function dcganMnist(seed: number): GanSession {
     ],
     init.fork('D'),
   );
-  return createSession({
-    data: imageNoise([28, 28, 1]),
-    G,
-    D,
-    objective: buildObjective({ name: 'non-saturating' }),
-    optimizers: { g: adam({ lr: 2e-4, beta1: 0.5 }), d: adam({ lr: 2e-4, beta1: 0.5 }) },
-    noise: { dim: 100, distribution: 'normal' },
-    batchSize: 64,
-    seed,
-  });
+  return dcganSession(G, D, [28, 28, 1], seed);
 }
 
 /**
@@ -107,16 +112,7 @@ function dcgan32(seed: number): GanSession {
   );
   const down = (filters: number, norm: boolean) => [conv2d(filters, { kernelSize: 4, strides: 2, init: 'dcgan' }), ...(norm ? [batchNorm()] : []), activation('leakyRelu', 0.2)];
   const D = sequential('D', [32, 32, 3], [...down(64, false), ...down(128, true), ...down(256, true), flatten(), dense(1, { init: 'dcgan' })], init.fork('D'));
-  return createSession({
-    data: imageNoise([32, 32, 3]),
-    G,
-    D,
-    objective: buildObjective({ name: 'non-saturating' }),
-    optimizers: { g: adam({ lr: 2e-4, beta1: 0.5 }), d: adam({ lr: 2e-4, beta1: 0.5 }) },
-    noise: { dim: 100, distribution: 'normal' },
-    batchSize: 64,
-    seed,
-  });
+  return dcganSession(G, D, [32, 32, 3], seed);
 }
 
 /** Builds a benchmark model's session. */

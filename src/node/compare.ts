@@ -271,7 +271,7 @@ function evalOf(last: Record<string, unknown>): FinalEval {
 
 /** A planned run's outcome from how its rung ended (on this machine or a worker). */
 function outcomeOf(run: PlannedRun, end: RungResult): RunOutcome {
-  const diverged = end.error?.startsWith('exit 3: ') ? end.error.slice('exit 3: '.length) : null;
+  const { diverged } = end;
   const finished = end.exitCode === 0 && end.error === null;
   const evaluation = end.record ? evalOf(end.record) : null;
   let problem = diverged ?? (finished ? null : (end.lastStderr ?? end.error));

@@ -233,7 +233,7 @@ export class QueueRunner {
       return (await queued.waitUntilFinished(this.events)) as RungResult;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      return { ok: false, interrupted: false, value: null, metrics: null, record: null, wallSeconds: null, processSeconds: 0, error: `queue job ${id} failed: ${reason}`, exitCode: null, signal: null, lastStderr: reason, backend: null, how: 'new', resumedFrom: null, host: '?', dir: '' };
+      return { ok: false, interrupted: false, value: null, metrics: null, record: null, wallSeconds: null, processSeconds: 0, error: `queue job ${id} failed: ${reason}`, exitCode: null, signal: null, lastStderr: reason, backend: null, diverged: null, how: 'new', resumedFrom: null, host: '?', dir: '' };
     }
   }
 

@@ -50,6 +50,8 @@ export interface RungResult {
   lastStderr: string | null;
   /** The backend the child trained on, from its summary. */
   backend: string | null;
+  /** A diverged child's account (why, and the checkpoint kept), else null. */
+  diverged: string | null;
   /** `new`: a run was started; `resumed`: an existing run continued from its checkpoint; `finished`: it had already reached the rung. */
   how: RungHow;
   /** The step the run continued from (`resumed`), else null. */
@@ -135,10 +137,11 @@ export async function trainRung(task: RungTask, dir: string, options: RungOption
   const raw = metric === null ? undefined : record?.[metric];
   const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
   const interrupted = child !== null && child.code === 130 && child.summary?.status === 'stopped';
+  const diverged = child ? divergedText(child.summary) : null;
   let error: string | null = null;
   if (child?.spawnError) error = child.spawnError.message;
   else if (interrupted) error = `interrupted at step ${child!.summary?.steps ?? '?'} (checkpoint saved)`;
-  else if (child?.summary?.status === 'diverged') error = `exit 3: ${divergedText(child.summary)}`;
+  else if (diverged !== null) error = `exit 3: ${diverged}`;
   else if (child && child.code !== 0) error = `exit ${child.code ?? `signal ${child.signal}`}: ${lastLine(child.stderr) ?? 'nothing on stderr'}`;
   else if (child && child.summary?.status !== 'done') error = child.summary ? `the run ended with status "${child.summary.status}"` : 'no JSON summary on stdout';
   else if (!record) error = `no evaluation at step ${steps} in ${RUN_FILES.metrics}`;
@@ -156,6 +159,7 @@ export async function trainRung(task: RungTask, dir: string, options: RungOption
     signal: child?.signal ?? null,
     lastStderr: child ? lastLine(child.stderr) : null,
     backend: typeof child?.summary?.backend === 'string' ? child.summary.backend : null,
+    diverged,
     how,
     resumedFrom,
     host: hostname(),
