@@ -12,7 +12,14 @@ const positive = z.number().positive();
 
 function networkSchema(defaultAct: (typeof ACTIVATION_NAMES)[number]) {
   return z.strictObject({
-      /** Hidden layer widths. */
+      /**
+       * `mlp` (default): dense layers of `hidden` widths (on images: flattened in, reshaped out).
+       * `dcgan`: Radford et al.'s strided (transposed) convolutions for image data, from `filters`.
+       */
+      arch: z.enum(['mlp', 'dcgan']).default('mlp'),
+      /** DCGAN's base width: D's first conv and G's last hidden layer have this many filters, doubling toward the latent. */
+      filters: positiveInt.default(64),
+      /** Hidden layer widths (mlp). */
       hidden: z.array(positiveInt).min(1).default([128, 128, 128]),
       act: z.enum(ACTIVATION_NAMES).default(defaultAct),
       /** leakyRelu's negative slope. */

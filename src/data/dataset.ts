@@ -29,6 +29,26 @@ export interface ArrayBatch {
 }
 
 /**
+ * How samples of a dataset are measured in a feature network's space (images: FID, KID,
+ * precision/recall, a classifier score), where the platform has a network for that data (the
+ * Node adapter's MNIST classifier for MNIST and Stacked MNIST). Arrays in, arrays out, so the
+ * evaluator needs nothing but this.
+ */
+export interface FeatureSpace {
+  /** The network, e.g. `mnist-cnn-v1@3f2a…`: scores are comparable only under the same id. */
+  readonly id: string;
+  /** The reference set's features are computed from, e.g. `MNIST test (10,000)`. */
+  readonly reference: string;
+  /**
+   * Features of `n` samples laid out as `[n, ...shape]` (`width` per row); for a classifier its
+   * class probabilities (`classes` per row); for Stacked MNIST the digit of each channel (3 per row).
+   */
+  embed(x: Float32Array, n: number): { features: Float32Array; width: number; probs?: Float32Array; classes?: number; digits?: Int32Array };
+  /** The reference set's features (held-out real data), computed once on first use. */
+  referenceFeatures(): { data: Float32Array; rows: number; cols: number };
+}
+
+/**
  * A source of real samples. Datasets are `{ sample(n, rng) }` and nothing more: the trainer,
  * metrics and plots never depend on where samples come from, so users can bring their own.
  *
@@ -45,6 +65,8 @@ export interface Dataset {
   readonly modes?: readonly Mode[];
   /** How many classes the labels range over (ids 0 … classes − 1), for labelled data. */
   readonly classes?: number;
+  /** How generated samples are measured in a feature network's space, where the platform has one for this data. */
+  readonly features?: FeatureSpace;
   /** `n` samples drawn with `rng`, as tensors. */
   sample(n: number, rng: Rng): Batch;
   /** Same draws as {@link Dataset.sample}, as flat arrays. */

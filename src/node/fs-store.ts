@@ -3,7 +3,8 @@ import type { RunConfig } from '../config/index.ts';
 import type { RunStore } from '../run/index.ts';
 import { runRecordSchema, type RunRecord } from '../train/index.ts';
 import { parseOrThrow } from '../validate.ts';
-import { writeJsonAtomic } from './atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+import { snapshotGridPng } from './image-grid.ts';
 import { MetricsWriter, RUN_FILES, dropCheckpointsAfter, latestCheckpoint, listCheckpoints, readMetrics, readRunConfig, truncateMetrics, writeCheckpoint, writeRunConfig } from './run-dir.ts';
 
 /**
@@ -38,6 +39,9 @@ export function fsRunStore(dir: string): RunStore {
     },
     async writeSnapshot(snapshot) {
       writeJsonAtomic(join(dir, RUN_FILES.samples, `${snapshot.step}.json`), snapshot);
+      // Image data: the fixed-z samples as a grid, one PNG per evaluation, comparable across steps.
+      const grid = await snapshotGridPng(snapshot);
+      if (grid) writeFileAtomic(join(dir, RUN_FILES.samples, `${snapshot.step}.png`), grid);
     },
     async saveCheckpoint(checkpoint, keep) {
       return writeCheckpoint(dir, checkpoint, keep);

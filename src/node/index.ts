@@ -46,3 +46,5 @@ export { REPORT_FILES } from './report.ts';
 export { defaultSweepId, planSweep, runSweep, readSweepState, SWEEP_FILES, type RungEnd, type SweepOptions, type SweepResult, type SweepState } from './sweep.ts';
 export { trainRung, evalAt, RUNG_LOG, type RungResult, type RungTask, type RungHow, type RungOptions } from './rung.ts';
 export { parseQueueUrl, checkQueue, queueErrorText, rungJobId, rungJobSchema, latestRecords, startWorker, QueueRunner, QUEUE_NAME, STORE_TOKEN_FILE, type QueueAddress, type QueueWorker, type WorkerOptions, type RungJob, type RungProgress } from './queue.ts';
+export { loadMnistClassifier, mnistFeatureSpace, CLASSIFIER_FILES, MNIST_CLASSIFIER_DIR, type FeatureNet } from './feature-net.ts';
+export { imageGridPng, snapshotGridPng, type ImageGridOptions } from './image-grid.ts';

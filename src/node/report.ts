@@ -7,12 +7,14 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { CheckpointError, ConfigError, DataError } from '../errors.ts';
 import { buildObjective, lossSchema, type DOutput } from '../losses/index.ts';
-import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, coverageChart, divergenceChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
+import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, coverageChart, divergenceChart, featureChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
 import { diagnose, diagnosisContext, toRunRecords } from '../doctor/index.ts';
 import { findingRecordSchema, interventionRecordSchema, type EvalRecord, type SampleSnapshot, type StepRecord } from '../train/index.ts';
 import { nodeRunConfigSchema } from './datasets.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { renderSvg, svgToPng } from './render.ts';
+import { imageGridPng, snapshotGridPng } from './image-grid.ts';
+import { fromBase64 } from '../tensor/index.ts';
 import { readMetrics, readRunConfig, RUN_FILES } from './run-dir.ts';
 
 /** Report files inside a run directory (beside `RUN_FILES`). */
@@ -43,7 +45,7 @@ function num(record: Record<string, unknown>, key: string): number {
 }
 
 const STEP_FIELDS = ['dLoss', 'dPenalty', 'gLoss', 'dReal', 'dFake', 'gradNormD', 'gradNormG', 'ms'] as const satisfies readonly (keyof StepRecord)[];
-const EVAL_FIELDS = ['modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap'] as const satisfies readonly (keyof EvalRecord)[];
+const EVAL_FIELDS = ['modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap', 'fid', 'kid', 'kidSe', 'featurePrecision', 'featureRecall', 'featureDensity', 'featureCoverage', 'classifierScore', 'stackedModes', 'stackedKl', 'referenceSamples'] as const satisfies readonly (keyof EvalRecord)[];
 
 function toStepRecord(r: Record<string, unknown>, step: number): StepRecord {
   const out: StepRecord = { kind: 'step', step, dLoss: 0, dPenalty: 0, gLoss: 0, dReal: 0, dFake: 0, gradNormD: 0, gradNormG: 0, ms: 0 };
@@ -91,6 +93,21 @@ function checkSnapshot(value: unknown, path: string): SampleSnapshot {
       throw new DataError('"surface" must be { x, y?, d, output } with d over x (1-D) or the y × x grid (2-D)', path);
     }
   }
+  const images = s.images;
+  if (images !== undefined) {
+    const shapeOk = Array.isArray(images.shape) && images.shape.length === 3 && images.shape.every((v) => Number.isInteger(v) && v > 0) && (images.shape[2] === 1 || images.shape[2] === 3);
+    const size = shapeOk ? images.shape.reduce((a, b) => a * b, 1) : 0;
+    const bytesOf = (text: unknown) => {
+      try {
+        return typeof text === 'string' ? fromBase64(text).length : -1;
+      } catch {
+        return -1;
+      }
+    };
+    if (!shapeOk || !Number.isInteger(images.count) || images.count < 1 || bytesOf(images.fake) !== images.count * size || bytesOf(images.real) !== images.count * size) {
+      throw new DataError('"images" must be { shape: [h, w, 1 or 3], count, fake, real } with count images of base64 bytes in each of fake and real', path);
+    }
+  }
   return s as SampleSnapshot;
 }
 
@@ -130,7 +147,7 @@ function lossUnit(output: DOutput, lossName: unknown): string | undefined {
 }
 
 /** One plot the report may draw: its file name, caption, and spec — or why it cannot be drawn. */
-type PlotPlan = { name: string; caption: string; spec: TopLevelSpec } | { name: string; skip: string };
+type PlotPlan = { name: string; caption: string; spec: TopLevelSpec } | { name: string; caption: string; png: () => Promise<Uint8Array> } | { name: string; skip: string };
 
 function planPlots(run: RunRecords): PlotPlan[] {
   const plans: PlotPlan[] = [];
@@ -147,8 +164,41 @@ function planPlots(run: RunRecords): PlotPlan[] {
   plans.push(coverage ? { name: 'coverage', caption: 'Modes captured, share of high-quality samples and reverse KL over the modes, at each evaluation.', spec: coverage } : { name: 'coverage', skip: run.evals.length ? 'the data has no known modes' : noEvals });
   const divergence = divergenceChart(run.evals);
   plans.push(divergence ? { name: 'divergences', caption: 'Wasserstein-1 and Jensen–Shannon divergence between real and generated samples, at each evaluation.', spec: divergence } : { name: 'divergences', skip: run.evals.length ? 'the evaluations have neither W1 nor JS' : noEvals });
+  const features = featureChart(run.evals);
+  if (features) plans.push({ name: 'image-quality', caption: `FID, KID, precision/recall and the classifier score in the feature space of ${FEATURE_NOTE}, at each evaluation.`, spec: features });
   plans.push(...planSamplePlots(run.snapshots));
   return plans;
+}
+
+/** What the feature-space metrics of MNIST-family data are computed with. */
+const FEATURE_NOTE = "the committed MNIST classifier (penultimate layer, 128 features; reference: MNIST test)";
+
+/** Fixed-z images shown per snapshot in the over-time grid, and snapshots shown. */
+const STRIP_IMAGES = 10;
+const STRIP_SNAPSHOTS = 8;
+
+/** The image snapshots' grids: the last one's generated and real images, and the first fixed-z images over time. */
+function planImagePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
+  const last = snapshots[snapshots.length - 1];
+  const images = last.images!;
+  const strip = pickSnapshots(snapshots.filter((s) => s.images), STRIP_SNAPSHOTS);
+  const per = Math.min(STRIP_IMAGES, images.count);
+  const size = images.shape.reduce((a, b) => a * b, 1);
+  return [
+    { name: 'samples', caption: `Generated images at step ${last.step}, from the evaluation's fixed z (the same z at every evaluation).`, png: async () => (await snapshotGridPng(last, 'fake', { scale: 3 }))! },
+    { name: 'real-samples', caption: `Real images for comparison (step ${last.step}'s held-out batch).`, png: async () => (await snapshotGridPng(last, 'real', { scale: 3 }))! },
+    strip.length > 1
+      ? {
+          name: 'samples-over-time',
+          caption: `The first ${per} fixed-z images at steps ${strip.map((s) => s.step).join(', ')} (one row each): how each z's image changed as G trained.`,
+          png: () => {
+            const bytes = new Uint8Array(strip.length * per * size);
+            strip.forEach((s, i) => bytes.set(fromBase64(s.images!.fake).subarray(0, per * size), i * per * size));
+            return imageGridPng(bytes, images.shape, strip.length * per, { cols: per, scale: 3 });
+          },
+        }
+      : { name: 'samples-over-time', skip: 'only one snapshot: nothing to show over time' },
+  ];
 }
 
 function planSamplePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
@@ -156,6 +206,7 @@ function planSamplePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
   const last = snapshots[snapshots.length - 1];
   const strip = pickSnapshots(snapshots, 4);
   const few = 'only one snapshot: nothing to show over time';
+  if (last.images) return planImagePlots(snapshots);
   if (last.dim === 1) {
     return [
       { name: 'histogram', caption: `Real vs generated samples at step ${last.step} (30-bin densities); the line is D's output over x.`, spec: histogramChart(last) },
@@ -225,9 +276,16 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
       skipped.push({ plot: plan.name, reason: plan.skip });
       continue;
     }
+    const base = join(run.dir, REPORT_FILES.plots, plan.name);
+    if ('png' in plan) {
+      const png = await plan.png();
+      writeFileAtomic(`${base}.png`, png);
+      plots.push(`${base}.png`);
+      figures.push({ name: plan.name, caption: plan.caption, png, width: pngWidth(png) / 2 });
+      continue;
+    }
     const svg = await renderSvg(plan.spec);
     const png = svgToPng(svg, { scale });
-    const base = join(run.dir, REPORT_FILES.plots, plan.name);
     writeFileAtomic(`${base}.svg`, svg);
     writeFileAtomic(`${base}.png`, png);
     plots.push(`${base}.png`, `${base}.svg`);
@@ -238,6 +296,11 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   const html = join(run.dir, REPORT_FILES.html);
   writeFileAtomic(html, reportHtml({ title: basename(run.dir), facts: runFacts(run), config: { ...run.config, _run: run.facts }, lastStep: run.steps.at(-1), lastEval: run.evals.at(-1), diverged: run.diverged, figures, skipped, generatedAt: new Date().toISOString(), diagnosis }));
   return { plots, html, skipped };
+}
+
+/** A PNG's width in pixels (its IHDR chunk). */
+function pngWidth(png: Uint8Array): number {
+  return new DataView(png.buffer, png.byteOffset, png.byteLength).getUint32(16);
 }
 
 /** The SVG's width in CSS pixels (vega writes it on the root element). */

@@ -3,6 +3,7 @@
  * no scripts and no external URLs, so it opens offline and can be mailed as one file. Pure.
  */
 import type { Finding } from '../doctor/index.ts';
+import { base64 } from '../tensor/index.ts';
 import type { EvalRecord, FindingRecord, InterventionRecord, StepRecord } from '../train/index.ts';
 
 /** One rendered plot as the page shows it. */
@@ -35,13 +36,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-/** Base64 without Node's Buffer, so the page can be built in a browser too. */
-export function base64(bytes: Uint8Array): string {
-  const chunk = 0x8000;
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  return btoa(binary);
-}
 
 function formatValue(key: string, value: unknown): string {
   if (typeof value !== 'number') return value === null ? 'NaN' : escapeHtml(typeof value === 'object' ? JSON.stringify(value) : String(value));

@@ -155,3 +155,29 @@ export function divergenceChart(evals: readonly EvalRecord[]): TopLevelSpec | nu
   if (!panels.length) return null;
   return topLevel({ hconcat: panels, spacing: 24 }, { text: 'Distance between real and generated', subtitle: 'W1: exact in 1-D, sliced in more dimensions · JS: histogram/grid estimate, dashed at its maximum ln 2' });
 }
+
+/**
+ * Image quality over training in the data's feature space: FID and KID against the held-out
+ * reference set, improved precision and recall (%), the classifier score, and for Stacked MNIST
+ * the digit triples covered (of 1,000). `null` when the evaluations have none of them.
+ */
+export function featureChart(evals: readonly EvalRecord[]): TopLevelSpec | null {
+  const panels: SubSpec[] = [];
+  const last = evals.at(-1);
+  const n = last ? `${last.samples} generated vs ${toNumber(last.referenceSamples)} reference` : '';
+  const fid = evalRows(evals, 'fid');
+  if (fid.length) panels.push(evalPanel(fid, { yTitle: 'FID (classifier features)', color: COLORS.d }));
+  const kid = evalRows(evals, 'kid');
+  if (kid.length) panels.push(evalPanel(kid, { yTitle: 'KID', color: COLORS.g }));
+  const precision = evalRows(evals, 'featurePrecision', 100);
+  if (precision.length) panels.push(evalPanel(precision, { yTitle: 'precision (%)', color: COLORS.d, yDomain: [0, 100] }));
+  const recall = evalRows(evals, 'featureRecall', 100);
+  if (recall.length) panels.push(evalPanel(recall, { yTitle: 'recall (%)', color: COLORS.g, yDomain: [0, 100] }));
+  const score = evalRows(evals, 'classifierScore');
+  if (score.length) panels.push(evalPanel(score, { yTitle: 'classifier score (max 10)', color: COLORS.reference, yDomain: [0, 10] }));
+  const stacked = evalRows(evals, 'stackedModes');
+  if (stacked.length) panels.push(evalPanel(stacked, { yTitle: 'digit triples (of 1,000)', color: COLORS.reference, yDomain: [0, 1000], format: 'd' }));
+  if (!panels.length) return null;
+  const rows = [panels.slice(0, 3), panels.slice(3)].filter((r) => r.length);
+  return topLevel({ vconcat: rows.map((r) => ({ hconcat: r, spacing: 24 })), spacing: 16 }, { text: 'Image quality in feature space', subtitle: `at each evaluation, ${n} images; lower FID/KID is better` });
+}

@@ -2,7 +2,8 @@
  * A scenario's report page and the index page of `scenario run all`: self-contained HTML, plots
  * inlined as PNG data URIs, styles inline, no scripts and no external URLs. Pure.
  */
-import { base64, escapeHtml, type ReportFigure } from '../report/index.ts';
+import { escapeHtml, type ReportFigure } from '../report/index.ts';
+import { base64 } from '../tensor/index.ts';
 import type { ScenarioTable, Verdict } from './types.ts';
 import { formatNumber } from './verdict.ts';
 

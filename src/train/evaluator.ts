@@ -1,9 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sampleNoise, sampleSize } from '../data/index.ts';
-import { criticGap, discriminatorAccuracy, gridDivergences, histogramDivergences, mmd2, modeMetrics, slicedWasserstein, toRows, wasserstein1d, type Points } from '../metrics/index.ts';
+import { sampleNoise, sampleSize, type FeatureSpace } from '../data/index.ts';
+import {
+  criticGap,
+  densityCoverage,
+  discriminatorAccuracy,
+  featureStats,
+  frechetDistance,
+  gridDivergences,
+  histogramDivergences,
+  inceptionScore,
+  kernelInceptionDistance,
+  mmd2,
+  modeMetrics,
+  precisionRecall,
+  slicedWasserstein,
+  stackedMnistModes,
+  toRows,
+  wasserstein1d,
+  type FeatureMatrix,
+  type FeatureStats,
+  type Points,
+} from '../metrics/index.ts';
 import type { ApplyContext } from '../nn/index.ts';
 import { packingOf } from '../stabilizers/index.ts';
-import { Rng } from '../tensor/index.ts';
+import { base64, Rng, unitToBytes } from '../tensor/index.ts';
 import { diversityHealth, overfittingHealth } from '../metrics/index.ts';
 import { generatorSensitivity, spectralHealth } from './health.ts';
 import type { EvalRecord, SampleSnapshot } from './records.ts';
@@ -185,6 +205,70 @@ function healthFields(session: GanSession, { real, fake, dReal, rng, weight }: H
 
 const pointCount = (p: Points) => Math.floor(p.data.length / p.dim);
 
+/** Generated images kept in an image snapshot (an 8 × 8 grid). */
+const SNAPSHOT_IMAGES = 64;
+
+/** KID's subsets and their size (at most the samples): 20 × 1,000 keeps an evaluation's KID near a second. */
+const KID_SUBSETS = 20;
+const KID_SUBSET_SIZE = 1000;
+
+/** Reference statistics and a fixed random subset of the reference rows, per feature space. */
+const references = new WeakMap<FeatureSpace, { stats: FeatureStats; rows: number; shuffled: FeatureMatrix }>();
+
+function referenceOf(space: FeatureSpace): { stats: FeatureStats; rows: number; shuffled: FeatureMatrix } {
+  let hit = references.get(space);
+  if (!hit) {
+    const ref = space.referenceFeatures();
+    // The reference rows in a fixed random order: file order groups writers, so a prefix is no sample.
+    const order = Array.from({ length: ref.rows }, (_, i) => i);
+    const rng = new Rng(0).fork('reference-order');
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const data = new Float32Array(ref.data.length);
+    order.forEach((row, i) => data.set(ref.data.subarray(row * ref.cols, (row + 1) * ref.cols), i * ref.cols));
+    hit = { stats: featureStats(ref), rows: ref.rows, shuffled: { rows: ref.rows, cols: ref.cols, data } };
+    references.set(space, hit);
+  }
+  return hit;
+}
+
+/**
+ * The feature-space metrics of `n` generated samples: FID against the whole reference set, KID
+ * and the manifold metrics against `n` reference rows (a fixed random subset, so both sets are the
+ * same size), the classifier score, and Stacked MNIST's mode count and KL when the space gives digits.
+ */
+function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: Rng): Partial<EvalRecord> {
+  const ref = referenceOf(space);
+  const emb = space.embed(fake, n);
+  const fakeFeatures: FeatureMatrix = { rows: n, cols: emb.width, data: emb.features };
+  const b = featureStats(fakeFeatures);
+  const fields: Partial<EvalRecord> = { fid: frechetDistance(ref.stats.mean, ref.stats.cov, b.mean, b.cov).value, referenceSamples: ref.rows };
+  const m = Math.min(n, ref.rows);
+  const real: FeatureMatrix = { rows: m, cols: ref.shuffled.cols, data: ref.shuffled.data.subarray(0, m * ref.shuffled.cols) };
+  const kid = kernelInceptionDistance(real, fakeFeatures, { subsets: KID_SUBSETS, subsetSize: Math.min(KID_SUBSET_SIZE, m, n), rng });
+  Object.assign(fields, { kid: kid.value, kidSe: kid.standardError });
+  if (m > 5 && n > 5) {
+    const pr = precisionRecall(real, fakeFeatures, { k: 3 });
+    const dc = densityCoverage(real, fakeFeatures, { k: 5 });
+    Object.assign(fields, { featurePrecision: pr.precision, featureRecall: pr.recall, featureDensity: dc.density, featureCoverage: dc.coverage });
+  }
+  if (emb.probs && emb.classes) fields.classifierScore = inceptionScore({ rows: n, cols: emb.classes, data: emb.probs }, Math.min(10, n)).value;
+  if (emb.digits) {
+    const modes = stackedMnistModes(emb.digits);
+    Object.assign(fields, { stackedModes: modes.modes, stackedKl: modes.kl });
+  }
+  return fields;
+}
+
+/** The first `count` images of each set as the snapshot's base64 bytes. */
+function imageSnapshot(shape: readonly number[], real: Float32Array, fake: Float32Array, n: number): SampleSnapshot['images'] {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const count = Math.min(SNAPSHOT_IMAGES, n);
+  return { shape: [...shape], count, fake: base64(unitToBytes(fake.subarray(0, count * size))), real: base64(unitToBytes(real.subarray(0, count * size))) };
+}
+
 /**
  * Measures the generator as it is now: mode coverage (datasets with known modes), divergences
  * and W1 against held-out real samples, MMD, and D's health on both. Uses its own fixed-seed noise
@@ -234,8 +318,10 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     record.criticGap = criticGap(dReal, dFake);
   }
   if (health) Object.assign(record, healthFields(session, { real, fake, dReal, rng: root.fork('health'), weight }));
+  if (session.data.features) Object.assign(record, featureFields(session.data.features, fakeData, n, root.fork('features')));
 
-  const keep = Math.min(snapshotPoints, n);
+  const images = session.data.shape.length > 1;
+  const keep = images ? 0 : Math.min(snapshotPoints, n);
   const snapshot: SampleSnapshot = {
     step: session.step,
     dim,
@@ -243,6 +329,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     fake: toRows(subset(fake, keep)),
     surface: surface(session, realData, fakeData, dim, surfaceResolution),
   };
+  if (images) snapshot.images = imageSnapshot(session.data.shape, realData, fakeData, n);
   record.ms = performance.now() - t0;
   return { record, snapshot };
 }

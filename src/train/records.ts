@@ -99,6 +99,26 @@ export const evalRecordSchema = z.object({
   sigmaG: measure,
   /** Top singular value of each kernel, by parameter name. */
   spectra: numbers.optional(),
+  // Feature-space metrics (image data with a feature network, e.g. MNIST's classifier): the
+  // generated samples against the data's reference set (held-out reals), as the field reports them.
+  /** Fréchet distance of the Gaussian fits in feature space (FID with the data's network), `samples` generated vs `referenceSamples` reals. */
+  fid: measure,
+  /** Kernel Inception Distance (unbiased MMD², cubic kernel) over subsets, and its standard error. */
+  kid: measure,
+  kidSe: measure,
+  /** Improved precision / recall in feature space (Kynkäänniemi et al. 2019, k = 3). */
+  featurePrecision: measure,
+  featureRecall: measure,
+  /** Density / coverage in feature space (Naeem et al. 2020, k = 5). */
+  featureDensity: measure,
+  featureCoverage: measure,
+  /** The Inception Score computed with the data's classifier (the "MNIST score"): up to the number of classes. */
+  classifierScore: measure,
+  /** Stacked MNIST: digit triples seen (of 1,000) and KL(triple histogram ‖ uniform), over `samples`. */
+  stackedModes: measure,
+  stackedKl: measure,
+  /** Reference rows FID's statistics came from (KID and the manifold metrics use `samples` of them). */
+  referenceSamples: measure,
   /** Wall-clock milliseconds the evaluation took. */
   ms: z.number(),
 });
@@ -197,8 +217,15 @@ export const FINITE_FIELDS = ['dLoss', 'gLoss', 'gradNormD', 'gradNormG'] as con
 export interface SampleSnapshot {
   step: number;
   dim: number;
+  /** Points (flat data; empty for images, which go in `images`). */
   real: number[][];
   fake: number[][];
+  /**
+   * Image data: the first `count` generated images (from the evaluation's fixed z, so successive
+   * snapshots are comparable) and as many real ones, as base64 bytes (pixel 0…255 ↔ −1…1),
+   * `[count, ...shape]` row-major.
+   */
+  images?: { shape: number[]; count: number; fake: string; real: string };
   /** 1-D: D over `x`; 2-D: D over the `x` × `y` grid, `d[i][j]` at (x[j], y[i]). */
   surface?: { x: number[]; y?: number[]; d: number[] | number[][]; output: 'logit' | 'score' | 'energy' };
 }

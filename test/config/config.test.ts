@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, parseConfigText, parseSetting, PRESET_NAMES, PRESETS, resolveConfig } from '../../src/config/index.ts';
 import { configErrorOf } from '../helpers/errors.ts';
+import { nodeDatasets } from '../../src/node/index.ts';
 
 const errorOf = configErrorOf;
 
@@ -27,8 +28,21 @@ describe('config resolution', () => {
     expect(mergeConfig({ a: { name: 'x', p: 1 } }, { a: { name: 'x', q: 2 } })).toEqual({ a: { name: 'x', p: 1, q: 2 } });
   });
 
-  it('every preset validates', () => {
-    for (const name of PRESET_NAMES) expect(resolveConfig({ preset: name }).data.kind).toBe(PRESETS[name].config.data?.kind);
+  it('every preset validates (image presets with the Node data sources, which register MNIST)', () => {
+    for (const name of PRESET_NAMES) expect(resolveConfig({ preset: name, datasets: nodeDatasets }).data.kind).toBe(PRESETS[name].config.data?.kind);
+    expect(() => resolveConfig({ preset: 'mnist-dcgan' })).toThrow(/data\.kind/);
+  });
+
+  it('the image presets follow the DCGAN rules, and WGAN-GP keeps batch norm out of its critic', () => {
+    const dcgan = resolveConfig({ preset: 'mnist-dcgan', datasets: nodeDatasets });
+    expect(dcgan.model.g).toMatchObject({ arch: 'dcgan', norm: 'batch', init: 'dcgan' });
+    expect(dcgan.model.d).toMatchObject({ arch: 'dcgan', norm: 'batch', act: 'leakyRelu', alpha: 0.2 });
+    expect(dcgan.optim.g).toMatchObject({ name: 'adam', lr: 2e-4, beta1: 0.5 });
+    expect([dcgan.batchSize, dcgan.model.noiseDim]).toEqual([64, 100]);
+    const gp = resolveConfig({ preset: 'mnist-wgan-gp', datasets: nodeDatasets });
+    expect(gp.model.d.norm).toBe('layer');
+    expect(gp.loss).toMatchObject({ name: 'wgan-gp', lambda: 10 });
+    expect(gp.dStepsPerG).toBe(5);
   });
 
   it('parses --set values as JSON when they parse, else as strings', () => {
