@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { fsRunStore, nodeDatasets, readRunConfig, useNodeBackend } from '../node/index.ts';
+import { fsRunStore, nodeDatasets, prepareData, readRunConfig, useNodeBackend } from '../node/index.ts';
 import { evaluateStored } from '../run/index.ts';
 import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
@@ -17,7 +17,8 @@ async function evalRun(runDir: string, flags: EvalFlags): Promise<void> {
   const step = positiveIntFlag('--checkpoint', flags.checkpoint);
   const samples = positiveIntFlag('--samples', flags.samples);
   // Refuse a directory that is not a run before choosing a backend.
-  readRunConfig(runDir);
+  const { config } = readRunConfig(runDir);
+  await prepareData((config as { data?: unknown } | null)?.data);
   await useNodeBackend(flags.backend as BackendName);
   const store = fsRunStore(runDir);
   const { location: path, record } = await evaluateStored(store, { datasets: nodeDatasets, step, samples });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeApplied, PRESET_NAMES, parseConfigText, REMEDY_NAMES, resolveConfig, type ConfigSources, type RunConfig } from '../config/index.ts';
 import type { FindingRecord, GanSession, InterventionRecord } from '../train/index.ts';
@@ -19,6 +19,7 @@ interface TrainFlags {
   config: string[];
   set: string[];
   loss?: string;
+  data?: string;
   remedy?: string;
   /** commander's negation of --no-recommended. */
   recommended?: boolean;
@@ -54,6 +55,16 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
   return resolveConfig(sourcesFromFlags(flags));
 }
 
+/**
+ * What `--data` names: a folder → the user's images (`image-folder`), a `.csv`/`.json` file → their
+ * points, anything else → a data kind (validated with the config, so a typo lists the kinds).
+ */
+export function dataFromFlag(value: string): Record<string, unknown> {
+  if (existsSync(value) && statSync(value).isDirectory()) return { kind: 'image-folder', path: value };
+  if (/\.(csv|json)$/i.test(value)) return { kind: 'points', path: value };
+  return { kind: value };
+}
+
 /** The config sources of a `train` invocation, before they are resolved. */
 export function sourcesFromFlags(flags: TrainFlags): ConfigSources {
   const flagConfig: Record<string, unknown> = {};
@@ -64,6 +75,7 @@ export function sourcesFromFlags(flags: TrainFlags): ConfigSources {
   if (seed !== undefined) flagConfig.seed = seed;
   if (flags.backend !== undefined) flagConfig.backend = flags.backend;
   if (flags.name !== undefined) flagConfig.name = flags.name;
+  if (flags.data !== undefined) flagConfig.data = dataFromFlag(flags.data);
   const preset = flags.preset ?? (flags.config.length === 0 ? 'ring8' : undefined);
   return {
     preset,
@@ -122,6 +134,7 @@ async function train(flags: TrainFlags): Promise<void> {
     facts: { backend: backend.name, backendDetails: backend.details, saddlepoint: '0.1.0' },
     until: intFlag('--steps', flags.steps),
     doctor: Boolean(flags.doctor || flags.autopilot),
+    onWarning: (line: string) => (progress ?? { note: (t: string) => process.stderr.write(`${t}\n`) }).note(line),
     ...(autopilot !== undefined ? { autopilot: { maxInterventions: autopilot } } : {}),
     onFinding(record: FindingRecord, finding: Finding) {
       findings++;
@@ -196,6 +209,7 @@ export function registerTrain(program: Command): void {
     .option('--preset <name>', `starting config: ${PRESET_NAMES.join(', ')} (default ring8 when no --config)`)
     .option('--config <file>', 'JSON or YAML config file, merged over the preset (repeatable)', collect, [])
     .option('--set <key=value>', 'override one field, e.g. --set loss.lambda=5 --set model.g.hidden=[64,64] (repeatable)', collect, [])
+    .option('--data <source>', 'training data: a data kind (ring8, mnist, …), a folder of PNG/JPEG images (a subfolder per class), or a .csv/.json points file')
     .option('--loss <name>', `loss family: ${LOSS_NAMES.join(', ')}`)
     .option('--remedy <name>', `a remedy applied over the config, as compare applies it (join with +): ${REMEDY_NAMES.join(', ')}`)
     .option('--no-recommended', "apply none of the settings the chosen loss and remedies recommend (k, Adam's β, λ …): the config exactly as merged")

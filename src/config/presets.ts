@@ -109,6 +109,11 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(
       steps: 2000,
       overrides: { loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }], model: { d: { norm: 'none' } } },
     }),
+    imagePreset('images-dcgan', "DCGAN on the user's own images: `--data path/to/folder` (PNG/JPEG, a subfolder per class), resized and cropped to 64×64 RGB", {
+      data: 'image-folder',
+      steps: 5000,
+      overrides: { data: { kind: 'image-folder', size: 64, channels: 3 } as unknown as RunConfigInput['data'] },
+    }),
     imagePreset('stacked-mnist-dcgan', 'DCGAN on Stacked MNIST (three digits as the channels, 1,000 modes): modes covered and KL by the VEEGAN/PacGAN protocol', {
       data: 'stacked-mnist',
       steps: 2000,

@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineDataset, extendDatasets, mnistSchema, stackedMnistSchema, toyDatasets, type DatasetRegistry } from '../data/index.ts';
+import { defineDataset, extendDatasets, imageFolderSchema, mnistSchema, stackedMnistSchema, toyDatasets, type DataConfig, type DatasetRegistry, type ImageFolderConfig, type LabeledDataset } from '../data/index.ts';
+import { DataError } from '../errors.ts';
+import { loadImageFolder, type SkippedFile } from './image-folder.ts';
 import { runConfigSchemaFor } from '../config/index.ts';
 import { mnistFeatureSpace } from './feature-net.ts';
 import { loadMnistDataset, loadStackedMnistDataset } from './mnist.ts';
@@ -31,8 +34,44 @@ export const stackedMnistDataset = defineDataset({
   build: (config) => ({ ...loadStackedMnistDataset(config), features: mnistFeatureSpace('stacked-mnist') }),
 });
 
-/** The data sources of Node: the core's toy sets, points files, MNIST and Stacked MNIST. */
-export const nodeDatasets: DatasetRegistry = extendDatasets(toyDatasets, [pointsFileDataset, mnistDataset, stackedMnistDataset]);
+/** Image folders decoded in this process, by path, size and channels. */
+const folders = new Map<string, LabeledDataset>();
+const folderKey = (c: ImageFolderConfig) => `${resolve(c.path)}\u0000${c.size}\u0000${c.channels}`;
+
+/**
+ * The user's own images: a folder of PNG/JPEG files (a subfolder per class gives labels), resized
+ * and centre-cropped to `size`, in `channels`. Decoding is asynchronous (sharp), so Node code calls
+ * {@link prepareData} before it builds a session; the CLI's commands do.
+ */
+export const imageFolderDataset = defineDataset({
+  kind: 'image-folder',
+  summary: "the user's own PNG/JPEG images from a folder (a subfolder per class), resized and centre-cropped to size × size",
+  schema: imageFolderSchema,
+  domain: 'images',
+  build: (config) => {
+    const data = folders.get(folderKey(config));
+    if (!data) throw new DataError('the image folder has not been read in this process; call prepareData(config.data) first (the CLI does)', config.path);
+    return data;
+  },
+});
+
+/**
+ * Reads what a data config needs that cannot be read synchronously (image folders), once per
+ * process; returns the files it skipped (unreadable, not in a class folder) for the caller to
+ * report. Other kinds need nothing and return at once.
+ */
+export async function prepareData(data: DataConfig | unknown): Promise<readonly SkippedFile[]> {
+  const kind = (data as { kind?: unknown } | null)?.kind;
+  if (kind !== 'image-folder') return [];
+  const config = imageFolderSchema.parse(data);
+  if (folders.has(folderKey(config))) return [];
+  const folder = await loadImageFolder(config);
+  folders.set(folderKey(config), folder.dataset);
+  return folder.skipped;
+}
+
+/** The data sources of Node: the core's toy sets, points files, MNIST, Stacked MNIST and image folders. */
+export const nodeDatasets: DatasetRegistry = extendDatasets(toyDatasets, [pointsFileDataset, mnistDataset, stackedMnistDataset, imageFolderDataset]);
 
 /** The run config schema of Node, whose `data` may also be a points file. */
 export const nodeRunConfigSchema = runConfigSchemaFor(nodeDatasets);

@@ -85,6 +85,8 @@ export async function loadImageFolder(config: ImageFolderConfig): Promise<ImageF
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
   const kept = decoded.flatMap((pixels, i) => (pixels ? [{ pixels, label: files[i].label }] : []));
+  // In file order, whichever decode finished first: the same folder gives the same messages.
+  skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
   if (kept.length === 0) {
     const first = skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`).join('; ');
     throw new DataError(`none of the ${files.length} image file(s) could be read: ${first}`, root);
@@ -96,7 +98,6 @@ export async function loadImageFolder(config: ImageFolderConfig): Promise<ImageF
     labels[i] = k.label;
   });
   const arrays: ImageArrays = { count: kept.length, height: size, width: size, channels, pixels, labels, classes: classNames.length };
-  skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
   upscaled.sort();
   return { dataset: imageDataset(arrays, `folder:${root}`), arrays, classNames, skipped, upscaled };
 }

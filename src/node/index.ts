@@ -30,7 +30,7 @@ export {
 } from './run-dir.ts';
 export { runTraining, type RunOptions, type RunResult } from './run.ts';
 export { fsRunStore } from './fs-store.ts';
-export { nodeDatasets, nodeRunConfigSchema, pointsFileDataset } from './datasets.ts';
+export { nodeDatasets, nodeRunConfigSchema, pointsFileDataset, imageFolderDataset, prepareData } from './datasets.ts';
 export { runDemo, DEMO_RUNS, DEMO_SEED, type DemoOptions, type DemoResult } from './demo.ts';
 export { runCompare, planCompare, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';
 export { loadMnist, loadMnistDataset, loadStackedMnistDataset, readMnistFiles, mnistPaths } from './mnist.ts';
@@ -48,3 +48,4 @@ export { trainRung, evalAt, RUNG_LOG, type RungResult, type RungTask, type RungH
 export { parseQueueUrl, checkQueue, queueErrorText, rungJobId, rungJobSchema, latestRecords, startWorker, QueueRunner, QUEUE_NAME, STORE_TOKEN_FILE, type QueueAddress, type QueueWorker, type WorkerOptions, type RungJob, type RungProgress } from './queue.ts';
 export { loadMnistClassifier, mnistFeatureSpace, CLASSIFIER_FILES, MNIST_CLASSIFIER_DIR, type FeatureNet } from './feature-net.ts';
 export { imageGridPng, snapshotGridPng, type ImageGridOptions } from './image-grid.ts';
+export { imageMetrics, readImageSet, METRIC_DATASETS, type ImageMetrics, type ImageSet } from './image-metrics.ts';

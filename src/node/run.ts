@@ -2,9 +2,9 @@ import type { RunConfig } from '../config/index.ts';
 import { resumeRun, startRun, type RunResult as SessionResult, type RunSinks, type RunStore } from '../run/index.ts';
 import type { Finding } from '../doctor/index.ts';
 import type { EvalRecord, FindingRecord, GanSession, InterventionRecord, StepRecord } from '../train/index.ts';
-import { nodeDatasets } from './datasets.ts';
+import { nodeDatasets, prepareData } from './datasets.ts';
 import { fsRunStore } from './fs-store.ts';
-import { createRunDir } from './run-dir.ts';
+import { createRunDir, readRunConfig } from './run-dir.ts';
 
 /** A new run (`config`) or a resumed one (`resume`: its directory). */
 export type RunOptions = {
@@ -27,6 +27,8 @@ export type RunOptions = {
   autopilot?: { maxInterventions: number };
   onFinding?(record: FindingRecord, finding: Finding): void;
   onIntervention?(record: InterventionRecord, config: RunConfig): void;
+  /** What the user should know but that does not stop the run (e.g. image files skipped as unreadable). */
+  onWarning?(line: string): void;
 } & ({ config: RunConfig; resume?: undefined } | { resume: string; config?: undefined });
 
 /** How a run ended, with what `--json` prints. */
@@ -56,6 +58,8 @@ export async function runTraining(options: RunOptions): Promise<RunResult> {
   const watch = { doctor: options.doctor ? (true as const) : undefined, autopilot: options.autopilot, onIntervention: options.onIntervention };
   let runDir: string;
   let result: SessionResult;
+  const data = options.resume !== undefined ? (readRunConfig(options.resume).config as { data?: unknown } | null)?.data : options.config?.data;
+  for (const skipped of await prepareData(data)) options.onWarning?.(`skipped ${skipped.file}: ${skipped.reason}`);
   if (options.resume !== undefined) {
     runDir = options.resume;
     const store = fsRunStore(runDir);

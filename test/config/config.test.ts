@@ -29,7 +29,16 @@ describe('config resolution', () => {
   });
 
   it('every preset validates (image presets with the Node data sources, which register MNIST)', () => {
-    for (const name of PRESET_NAMES) expect(resolveConfig({ preset: name, datasets: nodeDatasets }).data.kind).toBe(PRESETS[name].config.data?.kind);
+    for (const name of PRESET_NAMES) {
+      const kind = PRESETS[name].config.data?.kind;
+      // The user's folder preset needs the folder: without it the error names data.path.
+      if (kind === 'image-folder') {
+        expect(() => resolveConfig({ preset: name, datasets: nodeDatasets })).toThrow(/data\.path/);
+        expect(resolveConfig({ preset: name, datasets: nodeDatasets, sets: ['data.path=photos'] }).data).toEqual({ kind, path: 'photos', size: 64, channels: 3 });
+      } else {
+        expect(resolveConfig({ preset: name, datasets: nodeDatasets }).data.kind).toBe(kind);
+      }
+    }
     expect(() => resolveConfig({ preset: 'mnist-dcgan' })).toThrow(/data\.kind/);
   });
 

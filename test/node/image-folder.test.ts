@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -7,6 +7,7 @@ import { imageFolderSchema } from '../../src/data/index.ts';
 import { DataError } from '../../src/errors.ts';
 import { loadImageFolder } from '../../src/node/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
+import { cli } from '../helpers/cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'saddlepoint-images-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -110,4 +111,22 @@ describe('loadImageFolder', () => {
     expect(imageFolderSchema.safeParse({ kind: 'image-folder', path: 'd', size: 2 }).success).toBe(false);
     expect(imageFolderSchema.safeParse({ kind: 'image-folder', path: '' }).success).toBe(false);
   });
+});
+
+describe('train --data FOLDER', () => {
+  it('trains a DCGAN on the folder, reports the files it skipped and goes on; a folder with nothing usable exits 2 naming it', async () => {
+    const out = join(tmp, 'runs');
+    const ok = await cli(['train', '--preset', 'images-dcgan', '--data', classes, '--set', 'data.size=16', '--set', 'model.g.filters=4', '--set', 'model.d.filters=4', '--set', 'batchSize=4', '--set', 'eval.samples=16', '--set', 'eval.every=2', '--steps', '2', '--out', out, '--backend', 'cpu', '--json', '--no-report']);
+    expect(ok.status, ok.stderr).toBe(0);
+    // The corrupt PNG, the text file named .png and the stray file outside the class folders.
+    for (const file of ['corrupt.png', 'text.png', 'stray.png']) expect(ok.stderr).toMatch(new RegExp(`skipped (dogs/)?${file.replace('.', '\\.')}`));
+    const summary = JSON.parse(ok.stdout.trim().split('\n').at(-1)!);
+    expect(readdirSync(join(summary.runDir, 'samples'))).toContain('2.png');
+    const none = join(tmp, 'broken-only');
+    mkdirSync(none);
+    writeFileSync(join(none, 'x.png'), 'nope');
+    const bad = await cli(['train', '--preset', 'images-dcgan', '--data', none, '--steps', '2', '--out', out, '--backend', 'cpu']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${none}: none of the 1 image file(s) could be read`);
+  }, 120_000);
 });
