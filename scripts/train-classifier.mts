@@ -31,6 +31,11 @@ const batch = Number(values.batch);
 const lr0 = Number(values.lr);
 
 const backend = await useNodeBackend('auto');
+// The commit the weights were trained at (before training, so an edit during the run is not credited).
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+} catch {}
 const train = loadMnist('train');
 const test = loadMnist('test');
 const toUnit = (v: number) => v / 127.5 - 1;
@@ -108,10 +113,6 @@ const seconds = (performance.now() - t0) / 1000;
 const { specs, data } = await encodeClassifierWeights(net);
 const out = resolve(values.out!);
 mkdirSync(out, { recursive: true });
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-} catch {}
 writeFileAtomic(join(out, CLASSIFIER_FILES.weights), data);
 writeJsonAtomic(join(out, CLASSIFIER_FILES.manifest), {
   format: 'saddlepoint-feature-net',

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { BENCH_MODELS, type BenchModel } from '../bench/index.ts';
 import { ConfigError } from '../errors.ts';
-import { benchModel, gemmPeak, profileModel, soakModel, stepFlops, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchBest, type TorchSplit } from '../node/index.ts';
+import { benchModel, gemmPeak, profileModel, soakModel, soakPreset, stepFlops, type BenchRow, type SoakResult, useNodeBackend, findTorch, torchBest, type TorchSplit } from '../node/index.ts';
 import type { BackendName } from '../tensor/index.ts';
 import { exitWithError } from './errors.ts';
 import { positiveIntFlag } from './flags.ts';
@@ -16,6 +16,7 @@ interface BenchFlags {
   vsTorch?: boolean;
   profile?: boolean;
   soak?: string;
+  preset?: string;
   json?: boolean;
   threads?: string;
 }
@@ -45,6 +46,14 @@ async function bench(flags: BenchFlags): Promise<void> {
   const soaks: SoakResult[] = [];
   const soakSteps = positiveIntFlag('--soak', flags.soak);
   const log = (text: string) => process.stderr.write(`${text}\n`);
+  if (flags.preset !== undefined) {
+    if (soakSteps === undefined) throw new ConfigError('--preset is for --soak: a preset run with its evaluations; time models with --model');
+    const choice = await useNodeBackend(backends[0] as BackendName, blasThreads);
+    const soak = await soakPreset(flags.preset, soakSteps, (i, mb) => log(`  ${flags.preset} ${choice.name} step ${i}: RSS ${mb.toFixed(0)} MB`));
+    log(`preset ${flags.preset} ${choice.name} ${soak.steps} steps, ${soak.evaluations} evaluations: RSS ${soak.rssStartMB.toFixed(0)} → ${soak.rssEndMB.toFixed(0)} MB (${(soak.rssDrift * 100).toFixed(1)} %), tensors +${soak.tensorGrowth}`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ threads, soaks: [soak] })}\n`);
+    return;
+  }
   for (const backend of backends) {
     let choice;
     try {
@@ -107,6 +116,7 @@ export function registerBench(program: Command): void {
     .option('--threads <n|auto>', "saddlepoint's OpenBLAS threads on the native backend", 'auto')
     .option('--profile', 'print the kernels that take the time instead of timing')
     .option('--soak <steps>', 'run this many steps and report RSS drift and tensor growth instead of timing')
+    .option('--preset <name>', 'with --soak: soak a preset as train runs it, on its data with its evaluations (e.g. mnist-dcgan)')
     .option('--json', 'print { rows: [...] } as the last line of stdout')
     .action((flags: BenchFlags) => bench(flags).catch(exitWithError));
 }

@@ -9,6 +9,8 @@ interface MetricsFlags {
   real: string;
   fake: string;
   n?: string;
+  nReal?: string;
+  nFake?: string;
   seed?: string;
   channels?: string;
   backend: string;
@@ -34,12 +36,14 @@ function printMetrics(m: ImageMetrics): void {
 
 async function metrics(flags: MetricsFlags): Promise<void> {
   const n = positiveIntFlag('--n', flags.n);
+  const nReal = positiveIntFlag('--n-real', flags.nReal) ?? n;
+  const nFake = positiveIntFlag('--n-fake', flags.nFake) ?? n;
   const seed = intFlag('--seed', flags.seed, { min: 0 }) ?? 0;
   const channels = intFlag('--channels', flags.channels, { min: 1 });
   if (channels !== undefined && channels !== 1 && channels !== 3) throw new ConfigError(`invalid config:\n  --channels: got "${flags.channels}"; allowed: 1, 3`);
   await useNodeBackend(flags.backend as BackendName);
-  const real = await readImageSet(flags.real, { n, seed, channels: channels as 1 | 3 | undefined });
-  const fake = await readImageSet(flags.fake, { n, seed, channels: channels as 1 | 3 | undefined });
+  const real = await readImageSet(flags.real, { n: nReal, seed, channels: channels as 1 | 3 | undefined });
+  const fake = await readImageSet(flags.fake, { n: nFake, seed, channels: channels as 1 | 3 | undefined });
   for (const set of [real, fake]) for (const s of set.skipped) process.stderr.write(`skipped ${s.file}: ${s.reason}\n`);
   const result = imageMetrics(real, fake, { seed });
   printMetrics(result);
@@ -54,6 +58,8 @@ export function registerMetrics(program: Command): void {
     .requiredOption('--real <source>', `reference images: ${METRIC_DATASETS.join(', ')} (mnist = the test split), an image folder, or a run directory`)
     .requiredOption('--fake <source>', 'images to score: a run directory (its generator at the newest checkpoint), an image folder, or a dataset')
     .option('--n <count>', 'images per set (default: all of a folder or dataset; 10,000 from a run)')
+    .option('--n-real <count>', 'images of the real set (overrides --n)')
+    .option('--n-fake <count>', 'images of the fake set (overrides --n), e.g. 2,000 to match a run’s evaluations')
     .option('--seed <s>', 'seed of the generated samples, Stacked MNIST draws and KID subsets', '0')
     .option('--channels <1|3>', 'read image folders as grey (1, default) or RGB (3: measured per channel, as Stacked MNIST)')
     .option('--backend <name>', 'tensor backend', 'auto')

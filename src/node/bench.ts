@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { benchSession, type BenchModel } from '../bench/index.ts';
-import { disposeSession, ganStep } from '../train/index.ts';
+import { resolveConfig } from '../config/index.ts';
+import { sessionFromConfig } from '../run/index.ts';
+import { disposeSession, evaluate, ganStep, type EvalOptions, type GanSession } from '../train/index.ts';
+import { nodeDatasets, prepareData } from './datasets.ts';
 
 /** One row of `saddlepoint bench`. */
 export interface BenchRow {
@@ -172,9 +175,12 @@ export async function profileModel(model: BenchModel, steps = 3): Promise<{ kern
 
 /** Memory over a long run: RSS after warm-up vs at the end, and tensors alive. */
 export interface SoakResult {
-  model: BenchModel;
+  /** A bench model, or `preset:<name>` for a preset's run with its evaluations. */
+  model: string;
   backend: string;
   steps: number;
+  /** Evaluations run during the soak (a preset's, on its `eval.every`; none for bench models). */
+  evaluations: number;
   rssStartMB: number;
   rssEndMB: number;
   /** (end − start) / start. */
@@ -182,22 +188,52 @@ export interface SoakResult {
   tensorGrowth: number;
 }
 
-/** Runs `steps` GAN steps and reports whether memory stays flat (the speed issue's ±5 % target). */
-export function soakModel(model: BenchModel, steps: number, onProgress?: (step: number, rssMB: number) => void): SoakResult {
-  const session = benchSession(model);
+/**
+ * Runs `steps` GAN steps of `session` (evaluating every `evalEvery` steps when given, as a run
+ * does) after a warm-up, and reports RSS and live tensors before and after: flat memory means no
+ * leak in the step or the evaluation. Disposes the session.
+ */
+function soakSession(name: string, session: GanSession, steps: number, evaluation: { every: number; options: EvalOptions } | undefined, onProgress?: (step: number, rssMB: number) => void): SoakResult {
   const rss = () => process.memoryUsage().rss / 2 ** 20;
+  let evaluations = 0;
+  const step = () => {
+    ganStep(session);
+    if (evaluation && session.step % evaluation.every === 0) {
+      evaluate(session, evaluation.options);
+      evaluations++;
+    }
+  };
   try {
-    const warmup = Math.min(50, Math.max(1, Math.floor(steps / 20)));
-    for (let i = 0; i < warmup; i++) ganStep(session);
+    // The warm-up includes one evaluation, so its one-off costs (reference features, kernels) are paid before measuring.
+    const warmup = Math.max(Math.min(50, Math.max(1, Math.floor(steps / 20))), evaluation?.every ?? 0);
+    for (let i = 0; i < warmup; i++) step();
+    evaluations = 0;
     const tensors = tf.memory().numTensors;
     const rssStartMB = rss();
     for (let i = 1; i <= steps; i++) {
-      ganStep(session);
+      step();
       if (onProgress && i % Math.max(1, Math.floor(steps / 10)) === 0) onProgress(i, rss());
     }
     const rssEndMB = rss();
-    return { model, backend: tf.getBackend(), steps, rssStartMB, rssEndMB, rssDrift: (rssEndMB - rssStartMB) / rssStartMB, tensorGrowth: tf.memory().numTensors - tensors };
+    return { model: name, backend: tf.getBackend(), steps, evaluations, rssStartMB, rssEndMB, rssDrift: (rssEndMB - rssStartMB) / rssStartMB, tensorGrowth: tf.memory().numTensors - tensors };
   } finally {
     disposeSession(session);
   }
+}
+
+/** Runs `steps` GAN steps of a bench model and reports whether memory stays flat (the speed issue's ±5 % target). */
+export function soakModel(model: BenchModel, steps: number, onProgress?: (step: number, rssMB: number) => void): SoakResult {
+  return soakSession(model, benchSession(model), steps, undefined, onProgress);
+}
+
+/**
+ * The same for a preset as `train` runs it, on its real data and with its evaluations on (e.g.
+ * `mnist-dcgan`: MNIST, FID/KID/precision-recall and a sample grid every 250 steps).
+ */
+export async function soakPreset(preset: string, steps: number, onProgress?: (step: number, rssMB: number) => void): Promise<SoakResult> {
+  const config = resolveConfig({ preset, datasets: nodeDatasets });
+  await prepareData(config.data);
+  const session = sessionFromConfig(config, nodeDatasets);
+  const every = config.eval.every;
+  return soakSession(`preset:${preset}`, session, steps, every > 0 ? { every, options: { samples: config.eval.samples, seed: config.seed, health: config.eval.health } } : undefined, onProgress);
 }

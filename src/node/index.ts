@@ -35,7 +35,7 @@ export { runDemo, DEMO_RUNS, DEMO_SEED, type DemoOptions, type DemoResult } from
 export { runCompare, planCompare, aggregateRuns, meanSe, compareMarkdown, COMPARE_FILES, type CompareOptions, type CompareSummary, type CompareRow, type RunOutcome, type PlannedRun } from './compare.ts';
 export { loadMnist, loadMnistDataset, loadStackedMnistDataset, readMnistFiles, mnistPaths } from './mnist.ts';
 export { loadImageFolder, type ImageFolder, type SkippedFile } from './image-folder.ts';
-export { benchModel, profileModel, soakModel, stepFlops, gemmPeak, kernelFlops, type BenchRow, type SoakResult } from './bench.ts';
+export { benchModel, profileModel, soakModel, soakPreset, stepFlops, gemmPeak, kernelFlops, type BenchRow, type SoakResult } from './bench.ts';
 export { findTorch, torchStepsPerSecond, torchBest, type TorchSplit } from './torch-reference.ts';
 export { writeOverlayPlot, writeReport } from './report.ts';
 export { runScenario, runScenarios, SCENARIO_FILES, type ScenarioRunResult } from './scenarios.ts';
