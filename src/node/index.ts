@@ -22,6 +22,7 @@ export {
   metricsStamp,
   metricsMismatch,
   truncateMetricsTo,
+  readRunLock,
   type RunLock,
   type RunLockOwner,
   type ResumePlan,
@@ -46,3 +47,6 @@ export { REPORT_FILES } from './report.ts';
 export { defaultSweepId, planSweep, runSweep, readSweepState, SWEEP_FILES, type RungEnd, type SweepOptions, type SweepResult, type SweepState } from './sweep.ts';
 export { trainRung, evalAt, RUNG_LOG, type RungResult, type RungTask, type RungHow, type RungOptions } from './rung.ts';
 export { parseQueueUrl, checkQueue, queueErrorText, rungJobId, rungJobSchema, latestRecords, startWorker, QueueRunner, QUEUE_NAME, STORE_TOKEN_FILE, type QueueAddress, type QueueWorker, type WorkerOptions, type RungJob, type RungProgress } from './queue.ts';
+export { startServer, serveApp, isLoopback, WEB_DIST, WEB_PAGES, DEFAULT_SERVE_PORT, type ServeOptions, type RunningServer } from './serve.ts';
+export { MetricsFollower, type FollowEvent } from './metrics-follow.ts';
+export { requestSegments, resolveInside, isInside } from './safe-path.ts';
