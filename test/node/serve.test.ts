@@ -149,6 +149,7 @@ beforeAll(async () => {
   symlinkSync(join(temp, 'outside'), join(runs, 'escape'));
   symlinkSync(join(temp, 'outside', 'run-like'), join(runs, 'outside-run'));
   symlinkSync(join(runs, trained, 'config.json'), join(runs, 'inside-link.json'));
+  symlinkSync(join(temp, 'gone'), join(runs, 'dangling'));
   server = await startServer({ runsDir: runs, port: 0, webDist: web, pollMs: 40 });
 }, 120_000);
 
