@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { ConfigError, DataError } from '../errors.ts';
+import { CheckpointError, ConfigError, DataError, RunIOError } from '../errors.ts';
 import { summarizeRun, type LockState, type RunDetail, type RunList, type RunListing, type RunSummary } from '../run/index.ts';
 import { errorCode } from './atomic.ts';
 import { MetricsFollower, type FollowEvent } from './metrics-follow.ts';
@@ -168,8 +168,9 @@ async function filesIn(dir: string, sub: string, ext: string): Promise<string[]>
 const notFound = (c: Context) => c.json({ error: 'not found' }, 404);
 
 /**
- * The app: the guard (method, Host, path) in front of the API, the run files and the web build.
- * Exposed for tests; {@link startServer} serves it.
+ * The hono app: the guard (method, Host, path) in front of the API, the run files and the web
+ * build. {@link startServer} serves it on Node's http and runs the same guard on the raw request
+ * before hono's adapter sees it.
  */
 export function serveApp(options: { runsDir: string; webDist: string; pollMs: number; loopbackOnly: boolean; closing: AbortSignal }): Hono<Env> {
   const { runsDir: root, webDist, pollMs, closing } = options;
@@ -177,7 +178,9 @@ export function serveApp(options: { runsDir: string; webDist: string; pollMs: nu
   const app = new Hono<Env>();
 
   app.onError((err, c) => {
-    process.stderr.write(`saddlepoint serve: ${c.req.method} ${c.env.incoming.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // A run that cannot be read (a torn config, a bad record) is the run's problem, said in one line; anything else is a bug, with its stack.
+    const known = err instanceof CheckpointError || err instanceof DataError || err instanceof RunIOError;
+    process.stderr.write(`saddlepoint serve: ${c.req.method} ${c.env.incoming.url}: ${known ? err.message : (err.stack ?? err.message)}\n`);
     return c.json({ error: err.message }, 500);
   });
 
