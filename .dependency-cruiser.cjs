@@ -6,7 +6,7 @@
 const core = { path: '^src/', pathNot: '^src/(node|cli)/' };
 
 /** Packages that only work in Node (native code, the file system, processes, terminals). */
-const nodeOnlyPackages = ['koffi', '@resvg/resvg-js', 'sharp', 'better-sqlite3', 'bullmq', 'ioredis', 'commander', 'cli-progress'];
+const nodeOnlyPackages = ['koffi', '@resvg/resvg-js', 'sharp', 'better-sqlite3', 'bullmq', 'ioredis', 'commander', 'cli-progress', '@hono/node-server'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

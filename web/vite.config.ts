@@ -1,5 +1,6 @@
 /**
- * Builds the lab into `web/dist/` as plain files (hostable anywhere, relative URLs). The tfjs
+ * Builds the lab (`index.html`) and the runs dashboard (`runs.html`, read from `saddlepoint serve`)
+ * into `web/dist/` as plain files (hostable anywhere, relative URLs). The tfjs
  * wasm backend fetches its `.wasm` binaries at run time from a folder it is told; this config
  * copies them next to the worker script (`assets/tfjs/`) and serves them there in dev.
  */
@@ -34,7 +35,13 @@ export default defineConfig({
   base: './',
   plugins: [tfjsWasm()],
   worker: { format: 'es' },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+    rollupOptions: { input: { lab: join(import.meta.dirname, 'index.html'), runs: join(import.meta.dirname, 'runs.html') } },
+  },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });

@@ -22,15 +22,16 @@ export interface Interrupt {
 /**
  * Installs SIGINT and SIGTERM handlers that print `message` on the first signal and exit at once
  * on the second. SIGTERM (what `kill`, systemd and container runtimes send) is treated like Ctrl-C
- * so a stopped service still leaves a checkpoint.
+ * so a stopped service still leaves a checkpoint. `onStop` runs on the first signal.
  */
-export function onInterrupt(message: string): Interrupt {
+export function onInterrupt(message: string, onStop?: (signal: StopSignal) => void): Interrupt {
   let received: StopSignal | undefined;
   const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((sig) => {
     const handler = () => {
       if (received !== undefined) return process.exit(STOP_SIGNALS[sig]);
       received = sig;
       process.stderr.write(`\n${sig === 'SIGTERM' ? 'SIGTERM: ' : ''}${message}\n`);
+      onStop?.(sig);
     };
     process.on(sig, handler);
     return [sig, handler] as const;

@@ -11,6 +11,7 @@ import { registerPresets } from './presets.ts';
 import { registerReport } from './report.ts';
 import { registerRuns, registerSweepStatus } from './runs.ts';
 import { registerScenario } from './scenario.ts';
+import { registerServe } from './serve.ts';
 import { registerSweep } from './sweep.ts';
 import { registerTrain } from './train.ts';
 import { registerWorker } from './worker.ts';
@@ -38,6 +39,7 @@ registerDoctor(program);
 registerReport(program);
 registerPlot(program);
 registerScenario(program);
+registerServe(program);
 registerBench(program);
 registerInfo(program);
 try {

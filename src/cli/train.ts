@@ -40,6 +40,9 @@ interface TrainFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The folder `train` writes run directories to unless `--out` says otherwise (and `serve` reads). */
+export const DEFAULT_RUNS_DIR = 'runs';
+
 function readConfigFile(path: string) {
   let text: string;
   try {
@@ -216,7 +219,7 @@ export function registerTrain(program: Command): void {
     .option('--steps <n>', 'total generator steps')
     .option('--seed <n>', 'seed for data, weights and noise')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')}`)
-    .option('--out <dir>', 'folder for run directories', 'runs')
+    .option('--out <dir>', 'folder for run directories', DEFAULT_RUNS_DIR)
     .option('--name <label>', 'label in the run directory name')
     .option('--resume <runDir>', 'continue a run from its newest checkpoint')
     .option('--allow-changed-config', 'with --resume: continue although config.json, the data file or metrics.jsonl changed since the run started')

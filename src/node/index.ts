@@ -22,6 +22,7 @@ export {
   metricsStamp,
   metricsMismatch,
   truncateMetricsTo,
+  readRunLock,
   type RunLock,
   type RunLockOwner,
   type ResumePlan,
@@ -49,3 +50,6 @@ export { parseQueueUrl, checkQueue, queueErrorText, rungJobId, rungJobSchema, la
 export { loadMnistClassifier, mnistFeatureSpace, CLASSIFIER_FILES, MNIST_CLASSIFIER_DIR, type FeatureNet } from './feature-net.ts';
 export { imageGridPng, snapshotGridPng, type ImageGridOptions } from './image-grid.ts';
 export { imageMetrics, readImageSet, METRIC_DATASETS, type ImageMetrics, type ImageSet } from './image-metrics.ts';
+export { startServer, serveApp, isLoopback, WEB_DIST, WEB_PAGES, DEFAULT_SERVE_PORT, type ServeOptions, type RunningServer } from './serve.ts';
+export { MetricsFollower, type FollowEvent } from './metrics-follow.ts';
+export { requestSegments, resolveInside, isInside } from './safe-path.ts';

@@ -348,6 +348,17 @@ function readOwner(path: string): RunLockOwner | undefined {
   return { pid: -1, host: hostname(), startedAt: 'unknown', token: 'unreadable' };
 }
 
+/**
+ * Who holds a run's lock, read without taking it: undefined when no process writes the run.
+ * `alive` is whether the owner still runs; a lock from another host cannot be checked from here
+ * and counts as alive.
+ */
+export function readRunLock(runDir: string): { owner: RunLockOwner; alive: boolean } | undefined {
+  const owner = readOwner(join(resolve(runDir), RUN_FILES.lock));
+  if (!owner) return undefined;
+  return { owner, alive: owner.host !== hostname() || (owner.pid > 0 && isAlive(owner.pid)) };
+}
+
 /** Links a fully written temp file to `path`: the lock never exists half-written, and link fails if it exists. */
 function linkExclusive(path: string, owner: RunLockOwner): boolean {
   const tmp = tempPath(path);

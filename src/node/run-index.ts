@@ -501,7 +501,8 @@ export function findRunDirs(root: string, depth = 4): string[] {
     for (const name of readdirSync(dir).sort()) {
       if (name.startsWith('.') || RUN_PARTS.has(name)) continue;
       const child = join(dir, name);
-      if (statSync(child).isDirectory()) walk(child, left - 1);
+      // A dangling symlink (its target moved or deleted) is skipped, not an error for the whole scan.
+      if (statSync(child, { throwIfNoEntry: false })?.isDirectory()) walk(child, left - 1);
     }
   };
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new DataError('not a folder', resolve(root));

@@ -37,3 +37,4 @@ export {
   type RunRecord,
   type SampleSnapshot,
 } from '../train/index.ts';
+export { summarizeRun, type RunSummary, type RunState, type LockState, type RunListing, type RunList, type RunDetail } from './run-summary.ts';

@@ -14,9 +14,14 @@ const CONFIG = resolve(import.meta.dirname, '../../web/vite.config.ts');
 /** Debian's chromium; `.ci/run` installs it when missing. */
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** Builds the site (the lab and the runs dashboard) into `outDir` (default web/dist). */
+export async function buildSite(outDir?: string): Promise<void> {
+  await build({ configFile: CONFIG, logLevel: 'error', ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}) });
+}
+
 /** Builds the site into web/dist and serves it on 127.0.0.1 at a free port. */
 export async function serveLab(): Promise<{ url: string; close(): Promise<void> }> {
-  await build({ configFile: CONFIG, logLevel: 'error' });
+  await buildSite();
   const server: PreviewServer = await preview({ configFile: CONFIG, logLevel: 'error', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('the preview server has no TCP address');

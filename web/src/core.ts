@@ -5,3 +5,4 @@
 export type { RunConfig } from '../../src/config/index.ts';
 export type { EvalRecord, SampleSnapshot, StepRecord } from '../../src/train/index.ts';
 export type { BackendName } from '../../src/tensor/index.ts';
+export type { RunDetail, RunList, RunListing, RunState } from '../../src/run/index.ts';

@@ -10,7 +10,8 @@ export const STEP_SERIES = ['dLoss', 'gLoss', 'gradNormD', 'gradNormG'] as const
 /** Eval-record fields the charts draw, by name. */
 export const EVAL_SERIES = ['modes', 'highQuality', 'kl', 'js', 'w1'] as const satisfies readonly (keyof EvalRecord)[];
 
-type Columns<K extends string> = { step: number[] } & Record<K, number[]>;
+/** Records as columns: `step` and one array per field, index for index. */
+export type Columns<K extends string> = { step: number[] } & Record<K, number[]>;
 
 /** The page's state; replaced (not mutated) on each event so components re-render. */
 export interface LabState {
@@ -32,7 +33,8 @@ export interface LabState {
   epoch: number;
 }
 
-function emptyColumns<K extends string>(keys: readonly K[]): Columns<K> {
+/** Columns with no rows yet. */
+export function emptyColumns<K extends string>(keys: readonly K[]): Columns<K> {
   return Object.assign({ step: [] as number[] }, Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>);
 }
 
@@ -42,14 +44,15 @@ export function initialState(): LabState {
 }
 
 /** Appends records to the columns in place (the arrays are large; copying them per message would cost more than the charts). */
-function appendSteps(columns: LabState['steps'], records: StepRecord[]): void {
+export function appendSteps(columns: LabState['steps'], records: StepRecord[]): void {
   for (const r of records) {
     columns.step.push(r.step);
     for (const k of STEP_SERIES) columns[k].push(r[k]);
   }
 }
 
-function appendEval(columns: LabState['evals'], r: EvalRecord): void {
+/** Appends one eval record to the columns in place; high quality as a percentage, a missing measure as NaN. */
+export function appendEval(columns: LabState['evals'], r: EvalRecord): void {
   // A restart's first evaluation at step 0 is the only repeat of a step; the columns were cleared then.
   columns.step.push(r.step);
   for (const k of EVAL_SERIES) {

@@ -11,9 +11,12 @@ import 'uplot/dist/uPlot.min.css';
 export interface Line {
   label: string;
   color: string;
-  values: number[];
+  /** One value per x; null where this line has none (another run's step). */
+  values: (number | null)[];
   /** Drawn against a second y axis on the right (a quantity in other units). */
   right?: boolean;
+  /** Joins the points across nulls (a run evaluated at other steps than the x of its neighbours). */
+  spanGaps?: boolean;
 }
 
 interface Props {
@@ -26,10 +29,12 @@ interface Props {
   version: number;
   width?: number;
   height?: number;
+  /** uPlot's legend under the chart (off where the page says elsewhere which colour is which). */
+  legend?: boolean;
 }
 
 /** A uPlot chart that follows growing columns. */
-export function Chart({ title, testId, x, lines, log = false, version, width = 420, height = 170 }: Props) {
+export function Chart({ title, testId, x, lines, log = false, version, width = 420, height = 170, legend = true }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
@@ -38,11 +43,11 @@ export function Chart({ title, testId, x, lines, log = false, version, width = 4
       width,
       height,
       title,
-      legend: { live: false },
+      legend: { show: legend, live: false },
       cursor: { show: false },
       scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {}, right: {} },
       axes: [{ size: 30 }, { size: 52 }, ...(lines.some((l) => l.right) ? [{ scale: 'right', side: 1, size: 44, grid: { show: false } }] : [])],
-      series: [{ label: 'step' }, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.25, points: { show: false }, scale: l.right ? 'right' : 'y' }))],
+      series: [{ label: 'step' }, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.25, points: { show: false }, scale: l.right ? 'right' : 'y', spanGaps: l.spanGaps ?? false }))],
     };
     plot.current = new uPlot(options, [x, ...lines.map((l) => l.values)], host.current!);
     return () => {
@@ -50,11 +55,11 @@ export function Chart({ title, testId, x, lines, log = false, version, width = 4
       plot.current = null;
     };
     // Rebuilt only when the set of lines changes; growth is handled below.
-  }, [title, log, lines.map((l) => l.label).join('|')]);
+  }, [title, log, legend, lines.map((l) => `${l.label}:${l.color}`).join('|')]);
 
   useEffect(() => {
     plot.current?.setData([x, ...lines.map((l) => l.values)]);
   }, [version, x]);
 
-  return html`<div class="chart" data-testid=${testId} data-points=${x.length} ref=${host}></div>`;
+  return html`<div class="chart" data-testid=${testId} data-points=${x.length} data-lines=${lines.map((l) => l.label).join('|')} ref=${host}></div>`;
 }
