@@ -121,7 +121,20 @@ export function imageMetrics(real: ImageSet, fake: ImageSet, options: { seed?: n
   const A: FeatureMatrix = { rows: real.n, cols: a.width, data: a.features };
   const B: FeatureMatrix = { rows: fake.n, cols: b.width, data: b.features };
   const m = Math.min(real.n, fake.n);
-  const head = (M: FeatureMatrix): FeatureMatrix => ({ rows: m, cols: M.cols, data: M.data.subarray(0, m * M.cols) });
+  // The k-NN metrics compare equal counts: the larger set gives a seeded random m of its rows (a
+  // dataset's file order groups writers, so its first m rows would not be a sample of it).
+  const pick = new Rng(options.seed ?? 0).fork('manifold-rows');
+  const head = (M: FeatureMatrix): FeatureMatrix => {
+    if (M.rows === m) return M;
+    const order = Array.from({ length: M.rows }, (_, i) => i);
+    for (let i = 0; i < m; i++) {
+      const j = i + pick.int(M.rows - i);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const data = new Float32Array(m * M.cols);
+    for (let i = 0; i < m; i++) data.set(M.data.subarray(order[i] * M.cols, (order[i] + 1) * M.cols), i * M.cols);
+    return { rows: m, cols: M.cols, data };
+  };
   const kid = kernelInceptionDistance(A, B, { subsets: 100, subsetSize: Math.min(1000, m), rng: new Rng(options.seed ?? 0).fork('kid') });
   const pr = precisionRecall(head(A), head(B), { k: 3 });
   const dc = densityCoverage(head(A), head(B), { k: 5 });
