@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 describe('saddlepoint metrics', () => {
   it('gives FID 0 for a folder of the very digits it is compared with, a large FID for noise, and states n and the network', async () => {
-    const same = await cli(['metrics', '--real', 'mnist', '--fake', digits, '--n', String(N), '--json', '--backend', 'cpu']);
+    const same = await cli(['metrics', '--real', 'mnist', '--fake', digits, '--n', String(N), '--json']);
     expect(same.status, same.stderr).toBe(0);
     const a = JSON.parse(same.stdout.trim().split('\n').at(-1)!);
     expect(a.network).toMatch(/^mnist-cnn-v1@[0-9a-f]{12}$/);
@@ -40,7 +40,7 @@ describe('saddlepoint metrics', () => {
     expect(same.stderr).toContain(`FID`);
     expect(same.stderr).toContain(`(${N} real vs ${N} generated`);
 
-    const far = await cli(['metrics', '--real', 'mnist', '--fake', noise, '--n', String(N), '--json', '--backend', 'cpu']);
+    const far = await cli(['metrics', '--real', 'mnist', '--fake', noise, '--n', String(N), '--json']);
     expect(far.status, far.stderr).toBe(0);
     const b = JSON.parse(far.stdout.trim().split('\n').at(-1)!);
     expect(b.fid).toBeGreaterThan(100 * Math.max(a.fid, 1e-3));

@@ -114,9 +114,11 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
   }, 60_000);
 
   it('3 workers, one SIGKILLed mid-trial, the sweep interrupted and resumed: every trial once, records equal to a local sweep', async () => {
+    // 3 remedies × 2 seeds: enough for a kill, an interrupt with trials still queued, and a resume.
+    const TRIALS = 6;
     const dir = mkdtempSync(join(tmpdir(), 'sp-queue-'));
     const spec = join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ name: 'q12', base: { preset: 'ring8', set: TINY }, remedies: ['none', 'pac2', 'minibatch-std'], seeds: 4, metric: { name: 'w1' }, budget: { steps: 80 } }));
+    writeFileSync(spec, JSON.stringify({ name: 'q12', base: { preset: 'ring8', set: TINY }, remedies: ['none', 'pac2', 'minibatch-std'], seeds: 2, metric: { name: 'w1' }, budget: { steps: 80 } }));
     const out = join(dir, 'out');
     const index = join(dir, 'index.sqlite');
     const workers = [0, 1, 2].map((i) => launch(['worker', '--queue', redis.url, '--lock-seconds', '2', '--work', join(dir, `work${i}`)]));
@@ -149,8 +151,8 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
       expect(status.out()).toMatch(new RegExp(`^sweep ${sweepId} · grid · metric w1 \\(min\\) · running`));
       expect(status.out()).toMatch(/\bjob\b/);
 
-      // Interrupt the sweep after 5 trials ended: the queue keeps the rest for the workers.
-      await until('5 trials to end', () => (sweep.err().match(/ · 80 steps: w1 /g) ?? []).length >= 5);
+      // Interrupt the sweep after 3 trials ended: the queue keeps the rest for the workers.
+      await until('3 trials to end', () => (sweep.err().match(/ · 80 steps: w1 /g) ?? []).length >= 3);
       sweep.child.kill('SIGINT');
       expect(await sweep.done).toBe(130);
       expect(sweep.err()).toContain(`continue with: npx saddlepoint sweep --resume`);
@@ -158,7 +160,7 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
       const resumed = launch(['sweep', '--resume', out, '--queue', redis.url, '--index', index, '--json']);
       expect(await resumed.done).toBe(0);
       const summary = JSON.parse(resumed.out().trim().split('\n').pop()!);
-      expect(summary.counts).toEqual({ done: 12, stopped: 0, failed: 0, 'not-run': 0 });
+      expect(summary.counts).toEqual({ done: TRIALS, stopped: 0, failed: 0, 'not-run': 0 });
 
       // The killed trial went to another worker, which continued it from the newest checkpoint it had kept.
       const logs = workers.slice(1).map((w) => w.err()).join('');
@@ -166,12 +168,12 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
       expect(logs).toMatch(new RegExp(`\\[${sweepId}/${victim}\\] w1 [\\d.]+ · resumed from step ${resumeFrom}`));
       // Each trial completed once over all workers, and once in the index.
       const allLogs = workers.map((w) => w.err()).join('');
-      const tid = (t: number) => `t${String(t).padStart(2, '0')}`;
-      for (let t = 0; t < 12; t++) expect(allLogs.match(new RegExp(`\\[${sweepId}/${tid(t)}\\] w1 `, 'g')) ?? [], tid(t)).toHaveLength(1);
+      const tid = (t: number) => `t${String(t).padStart(String(TRIALS - 1).length, '0')}`;
+      for (let t = 0; t < TRIALS; t++) expect(allLogs.match(new RegExp(`\\[${sweepId}/${tid(t)}\\] w1 `, 'g')) ?? [], tid(t)).toHaveLength(1);
       const db = openRunIndex(index);
       try {
         const runs = db.listRuns({ sweep: sweepId });
-        expect(runs.map((r) => [r.trial, r.status, r.steps]).sort()).toEqual(Array.from({ length: 12 }, (_, t) => [tid(t), 'done', 80]).sort());
+        expect(runs.map((r) => [r.trial, r.status, r.steps]).sort()).toEqual(Array.from({ length: TRIALS }, (_, t) => [tid(t), 'done', 80]).sort());
         expect(db.getSweep(sweepId)?.status).toBe('done');
       } finally {
         db.close();
@@ -185,7 +187,7 @@ describe.runIf(redisAvailable())('sweeps through Redis', () => {
     // The same sweep on the local pool: the same records, trial by trial.
     const local = launch(['sweep', spec, '--jobs', '2', '--out', join(dir, 'local'), '--no-index']);
     expect(await local.done).toBe(0);
-    for (const t of Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`)) expect(records(join(out, 'trials', t)), t).toEqual(records(join(dir, 'local', 'trials', t)));
+    for (const t of Array.from({ length: TRIALS }, (_, i) => `t${String(i).padStart(String(TRIALS - 1).length, '0')}`)) expect(records(join(out, 'trials', t)), t).toEqual(records(join(dir, 'local', 'trials', t)));
   }, 400_000);
 
   it('compare --queue is a thin sweep: the workers train the runs, the table and run folders are compare\'s', async () => {
