@@ -104,7 +104,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(
         optim: { g: { name: 'adam', lr: 1e-4, beta1: 0.5, beta2: 0.9 }, d: { name: 'adam', lr: 1e-4, beta1: 0.5, beta2: 0.9 } },
       },
     }),
-    imagePreset('mnist-sn-hinge', 'spectral norm on the critic with the hinge loss on MNIST (Miyato et al. 2018): no batch norm in D, Adam 2e-4 (0.5, 0.999)', {
+    imagePreset('mnist-sn-hinge', 'spectral norm on the critic with the hinge loss on MNIST (Miyato et al. 2018; their setting D comes with it: 5 D steps, Adam 1e-3 (0.5, 0.9)); no batch norm in D', {
       data: 'mnist',
       steps: 2000,
       overrides: { loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }], model: { d: { norm: 'none' } } },

@@ -107,6 +107,13 @@ function checkSnapshot(value: unknown, path: string): SampleSnapshot {
     if (!shapeOk || !Number.isInteger(images.count) || images.count < 1 || bytesOf(images.fake) !== images.count * size || bytesOf(images.real) !== images.count * size) {
       throw new DataError('"images" must be { shape: [h, w, 1 or 3], count, fake, real } with count images of base64 bytes in each of fake and real', path);
     }
+    const { interpolations: paths, neighbours } = images;
+    if (paths !== undefined && !(Number.isInteger(paths.paths) && Number.isInteger(paths.steps) && paths.paths > 0 && paths.steps > 0 && bytesOf(paths.images) === paths.paths * paths.steps * size)) {
+      throw new DataError('"images.interpolations" must be { paths, steps, images } with paths · steps images of base64 bytes', path);
+    }
+    if (neighbours !== undefined && !(Number.isInteger(neighbours.count) && neighbours.count > 0 && bytesOf(neighbours.images) === 2 * neighbours.count * size)) {
+      throw new DataError('"images.neighbours" must be { count, pool, images } with 2 · count images of base64 bytes', path);
+    }
   }
   return s as SampleSnapshot;
 }
@@ -198,6 +205,20 @@ function planImagePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
           },
         }
       : { name: 'samples-over-time', skip: 'only one snapshot: nothing to show over time' },
+    images.interpolations
+      ? {
+          name: 'interpolations',
+          caption: `G at step ${last.step} along ${images.interpolations.paths} spherical paths between fixed pairs of z (a row each): smooth changes mean G maps nearby z to nearby images rather than memorizing a few.`,
+          png: () => imageGridPng(fromBase64(images.interpolations!.images), images.shape, images.interpolations!.paths * images.interpolations!.steps, { cols: images.interpolations!.steps, scale: 3 }),
+        }
+      : { name: 'interpolations', skip: 'the snapshot has no interpolations (written by an older version)' },
+    images.neighbours
+      ? {
+          name: 'nearest-real',
+          caption: `The memorization check at step ${last.step}: the first ${images.neighbours.count} generated images (top row) above their nearest training image in pixel distance among ${images.neighbours.pool.toLocaleString('en-US')} (bottom row). Copies would be identical pairs.`,
+          png: () => imageGridPng(fromBase64(images.neighbours!.images), images.shape, 2 * images.neighbours!.count, { cols: images.neighbours!.count, scale: 3 }),
+        }
+      : { name: 'nearest-real', skip: 'the snapshot has no nearest-neighbour pairs (written by an older version)' },
   ];
 }
 

@@ -267,11 +267,94 @@ function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: 
   return fields;
 }
 
-/** The first `count` images of each set as the snapshot's base64 bytes. */
-function imageSnapshot(shape: readonly number[], real: Float32Array, fake: Float32Array, n: number): SampleSnapshot['images'] {
+/** Interpolation paths (rows) and steps along each (columns) in an image snapshot. */
+const INTERPOLATION_PATHS = 6;
+const INTERPOLATION_STEPS = 8;
+
+/** Generated images shown beside their nearest training image, and the training images searched. */
+const NEIGHBOUR_SAMPLES = 8;
+const NEIGHBOUR_POOL = 10_000;
+
+/**
+ * Spherical interpolation between two latent vectors (White 2016): for Gaussian z it stays at the
+ * norm the prior puts its mass at, where a straight line would pass through the improbable centre.
+ */
+function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb))));
+  const out = new Float32Array(a.length);
+  if (omega < 1e-6) {
+    for (let i = 0; i < a.length; i++) out[i] = (1 - t) * a[i] + t * b[i];
+    return out;
+  }
+  const [wa, wb] = [Math.sin((1 - t) * omega) / Math.sin(omega), Math.sin(t * omega) / Math.sin(omega)];
+  for (let i = 0; i < a.length; i++) out[i] = wa * a[i] + wb * b[i];
+  return out;
+}
+
+/** G's images along {@link INTERPOLATION_PATHS} slerp paths between fixed latent pairs, path after path. */
+function interpolations(session: GanSession, rng: Rng, weight: ApplyContext['weight']): Float32Array {
+  const dim = session.noise.dim;
+  const ends = sampleNoise(session.noise, 2 * INTERPOLATION_PATHS, rng);
+  const z = ends.dataSync() as Float32Array;
+  ends.dispose();
+  const rows = new Float32Array(INTERPOLATION_PATHS * INTERPOLATION_STEPS * dim);
+  for (let p = 0; p < INTERPOLATION_PATHS; p++) {
+    const a = z.subarray(2 * p * dim, (2 * p + 1) * dim);
+    const b = z.subarray((2 * p + 1) * dim, (2 * p + 2) * dim);
+    for (let s = 0; s < INTERPOLATION_STEPS; s++) rows.set(slerp(a, b, s / (INTERPOLATION_STEPS - 1)), (p * INTERPOLATION_STEPS + s) * dim);
+  }
+  return tf.tidy(() => session.G.apply(tf.tensor2d(rows, [rows.length / dim, dim]), { training: false, weight }).dataSync() as Float32Array);
+}
+
+/**
+ * The memorization check: the first {@link NEIGHBOUR_SAMPLES} generated images, each followed by
+ * its nearest (pixel L2) among {@link NEIGHBOUR_POOL} training images drawn from `rng`. A G that
+ * copies its training set shows pairs that are the same image.
+ */
+function nearestTraining(session: GanSession, fake: Float32Array, size: number, rng: Rng): Float32Array {
+  const pool = session.trainingData.sampleArray(NEIGHBOUR_POOL, rng).x;
+  const out = new Float32Array(2 * NEIGHBOUR_SAMPLES * size);
+  for (let i = 0; i < NEIGHBOUR_SAMPLES; i++) {
+    const q = fake.subarray(i * size, (i + 1) * size);
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let r = 0; r < NEIGHBOUR_POOL; r++) {
+      let d = 0;
+      const base = r * size;
+      for (let p = 0; p < size && d < bestDistance; p++) {
+        const e = q[p] - pool[base + p];
+        d += e * e;
+      }
+      if (d < bestDistance) [bestDistance, best] = [d, r];
+    }
+    out.set(q, i * size);
+    out.set(pool.subarray(best * size, (best + 1) * size), (NEIGHBOUR_SAMPLES + i) * size);
+  }
+  return out;
+}
+
+/** The first `count` images of each set, the interpolations and the nearest-neighbour pairs as the snapshot's base64 bytes. */
+function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Array, n: number, rng: Rng, weight: ApplyContext['weight']): SampleSnapshot['images'] {
+  const shape = session.data.shape;
   const size = shape.reduce((a, b) => a * b, 1);
   const count = Math.min(SNAPSHOT_IMAGES, n);
-  return { shape: [...shape], count, fake: base64(unitToBytes(fake.subarray(0, count * size))), real: base64(unitToBytes(real.subarray(0, count * size))) };
+  const encode = (x: Float32Array) => base64(unitToBytes(x));
+  return {
+    shape: [...shape],
+    count,
+    fake: encode(fake.subarray(0, count * size)),
+    real: encode(real.subarray(0, count * size)),
+    interpolations: { paths: INTERPOLATION_PATHS, steps: INTERPOLATION_STEPS, images: encode(interpolations(session, rng.fork('interpolations'), weight)) },
+    ...(n >= NEIGHBOUR_SAMPLES ? { neighbours: { count: NEIGHBOUR_SAMPLES, pool: NEIGHBOUR_POOL, images: encode(nearestTraining(session, fake, size, rng.fork('neighbours'))) } } : {}),
+  };
 }
 
 /**
@@ -335,7 +418,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     fake: toRows(subset(fake, keep)),
     surface: surface(session, realData, fakeData, dim, surfaceResolution),
   };
-  if (images) snapshot.images = imageSnapshot(session.data.shape, realData, fakeData, n);
+  if (images) snapshot.images = imageSnapshot(session, realData, fakeData, n, root.fork('pictures'), weight);
   record.ms = performance.now() - t0;
   return { record, snapshot };
 }

@@ -225,7 +225,16 @@ export interface SampleSnapshot {
    * snapshots are comparable) and as many real ones, as base64 bytes (pixel 0…255 ↔ −1…1),
    * `[count, ...shape]` row-major.
    */
-  images?: { shape: number[]; count: number; fake: string; real: string };
+  images?: {
+    shape: number[];
+    count: number;
+    fake: string;
+    real: string;
+    /** G along `paths` spherical paths between fixed latent pairs, `steps` images each, path after path. */
+    interpolations?: { paths: number; steps: number; images: string };
+    /** `count` generated images, then the nearest (pixel L2) of `pool` training images to each: the memorization check. */
+    neighbours?: { count: number; pool: number; images: string };
+  };
   /** 1-D: D over `x`; 2-D: D over the `x` × `y` grid, `d[i][j]` at (x[j], y[i]). */
   surface?: { x: number[]; y?: number[]; d: number[] | number[][]; output: 'logit' | 'score' | 'energy' };
 }

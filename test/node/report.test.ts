@@ -133,6 +133,15 @@ describe('reading run directories', () => {
     mkdirSync(join(dir, 'samples'));
     writeFileSync(join(dir, 'samples', '10.json'), JSON.stringify({ step: 10, dim: 2, real: [[0]], fake: [] }));
     expect(() => readRunRecords(dir)).toThrow(new DataError('"real" and "fake" must be arrays of 2-number points', join(dir, 'samples', '10.json')));
+    // Image snapshots: the byte counts must match the shape, or the grid would be drawn from garbage.
+    const four = btoa(String.fromCharCode(...new Uint8Array(4 * 4)));
+    const image = { step: 10, dim: 4, real: [], fake: [], images: { shape: [2, 2, 1], count: 4, fake: four, real: four } };
+    writeFileSync(join(dir, 'samples', '10.json'), JSON.stringify(image));
+    expect(readRunRecords(dir).snapshots[0].images?.count).toBe(4);
+    writeFileSync(join(dir, 'samples', '10.json'), JSON.stringify({ ...image, images: { ...image.images, count: 5 } }));
+    expect(() => readRunRecords(dir)).toThrow(new DataError('"images" must be { shape: [h, w, 1 or 3], count, fake, real } with count images of base64 bytes in each of fake and real', join(dir, 'samples', '10.json')));
+    writeFileSync(join(dir, 'samples', '10.json'), JSON.stringify({ ...image, images: { ...image.images, neighbours: { count: 3, pool: 9, images: four } } }));
+    expect(() => readRunRecords(dir)).toThrow(/"images\.neighbours" must be/);
   });
 
   it('null values (NaN in JSON) read as NaN, and D output kind comes from the loss', () => {

@@ -100,6 +100,12 @@ describe('training and measuring image data', () => {
       expect(snapshot.images?.shape).toEqual([16, 16, 1]);
       expect(snapshot.images?.count).toBe(64);
       expect(fromBase64(snapshot.images!.fake)).toHaveLength(64 * 256);
+      // 6 paths of 8 interpolated images; 8 samples then their nearest training images.
+      expect(fromBase64(snapshot.images!.interpolations!.images)).toHaveLength(48 * 256);
+      const pairs = fromBase64(snapshot.images!.neighbours!.images);
+      expect(pairs).toHaveLength(16 * 256);
+      // The first row is the first 8 generated images themselves.
+      expect(pairs.subarray(0, 8 * 256)).toEqual(fromBase64(snapshot.images!.fake).subarray(0, 8 * 256));
     } finally {
       disposeSession(session);
     }
@@ -112,8 +118,13 @@ describe('training and measuring image data', () => {
       const fake = evaluate(session, { samples: 256, seed: 4 }).record.fid!;
       // The same evaluation with real images in place of G's: swap G for the training data.
       const realOnly = { ...session, G: { ...session.G, apply: () => train.sample(256, new Rng(9)).x } };
-      const real = evaluate(realOnly as typeof session, { samples: 256, seed: 4 }).record.fid!;
+      const copied = evaluate(realOnly as typeof session, { samples: 256, seed: 4 });
+      const real = copied.record.fid!;
       expect(real).toBeLessThan(0.05 * fake);
+      // A G that emits training images is caught by the memorization check: each sample's nearest
+      // training image (among 10,000 draws of the 512) is the sample itself.
+      const pairs = fromBase64(copied.snapshot.images!.neighbours!.images);
+      expect(pairs.subarray(8 * 256)).toEqual(pairs.subarray(0, 8 * 256));
       // 600 reference rows once, then 256 generated per evaluation.
       expect(space.embedded - before).toBeLessThanOrEqual(600 + 2 * 256);
     } finally {
@@ -156,7 +167,7 @@ describe('an image run on disk', () => {
     }
     const report = await writeReport(dir);
     const names = report.plots.map((p) => p.split('/').pop());
-    expect(names).toEqual(expect.arrayContaining(['samples.png', 'real-samples.png', 'samples-over-time.png', 'image-quality.png']));
+    expect(names).toEqual(expect.arrayContaining(['samples.png', 'real-samples.png', 'samples-over-time.png', 'image-quality.png', 'interpolations.png', 'nearest-real.png']));
     const html = readFileSync(report.html, 'utf8');
     expect(html).toContain('id="samples-over-time"');
     expect(html).toContain('id="image-quality"');
