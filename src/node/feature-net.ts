@@ -134,6 +134,17 @@ const STACKED_REFERENCE_ROWS = 10_000;
  * space.embed(images, n).features; // n × 128
  */
 export function mnistFeatureSpace(kind: 'mnist' | 'stacked-mnist', dir?: string): FeatureSpace {
+  // One space per network and kind in a process, so its reference features (and the evaluator's
+  // statistics of them) are computed once however many sessions are built (autopilot, eval).
+  const key = `${kind}\u0000${resolve(dir ?? MNIST_CLASSIFIER_DIR)}`;
+  let space = spaces.get(key);
+  if (!space) spaces.set(key, (space = buildFeatureSpace(kind, dir)));
+  return space;
+}
+
+const spaces = new Map<string, FeatureSpace>();
+
+function buildFeatureSpace(kind: 'mnist' | 'stacked-mnist', dir?: string): FeatureSpace {
   const { net, id } = loadMnistClassifier(dir);
   let reference: { data: Float32Array; rows: number; cols: number } | undefined;
   if (kind === 'mnist') {
