@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_SERVE_PORT, isLoopback, startServer } from '../node/index.ts';
 import { exitWithError } from './errors.ts';
@@ -11,15 +12,18 @@ interface ServeFlags {
   web?: string;
 }
 
-async function serve(runsDir: string, flags: ServeFlags): Promise<void> {
+async function serve(runsDir: string, flags: ServeFlags, first: 'dashboard' | 'lab'): Promise<void> {
   const port = intFlag('--port', flags.port, { min: 0 })!;
+  // The default folder is made on first use, so a fresh checkout serves the lab with no runs yet;
+  // any other folder must exist (a typo is an error, not a new empty dashboard).
+  if (runsDir === DEFAULT_RUNS_DIR && !existsSync(runsDir)) mkdirSync(runsDir, { recursive: true });
   const server = await startServer({ runsDir, port, host: flags.host, webDist: flags.web });
   if (!isLoopback(flags.host)) {
     process.stderr.write(
       `warning: --host ${flags.host}: anyone who can reach this machine on the network can read the runs in ${server.runsDir} (no login, no encryption); the default, 127.0.0.1, serves this machine only\n`,
     );
   }
-  process.stdout.write(`saddlepoint serve: ${server.url}\n`);
+  process.stdout.write(first === 'lab' ? `saddlepoint lab: ${server.url}\n` : `saddlepoint serve: ${server.url}\n`);
   process.stderr.write(`runs dashboard: ${server.url}runs.html · lab: ${server.url} · runs from ${server.runsDir} (read-only) · Ctrl-C to stop\n`);
   // The first Ctrl-C closes the streams and the socket; the process then ends on its own (a second one quits at once).
   let stop = () => {};
@@ -31,10 +35,15 @@ async function serve(runsDir: string, flags: ServeFlags): Promise<void> {
   process.exitCode = interrupt.exitCode();
 }
 
-/** Registers `saddlepoint serve [RUNS_DIR]`. */
+/** Registers `saddlepoint serve [RUNS_DIR]` and `saddlepoint lab [RUNS_DIR]` (the same server, its lab page first). */
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  register(program, 'serve', 'dashboard');
+  register(program, 'lab', 'lab').description('the lab in the browser (a GAN trains as the page opens), served with the runs dashboard; the same server as serve');
+}
+
+function register(program: Command, name: 'serve' | 'lab', first: 'dashboard' | 'lab'): Command {
+  return program
+    .command(name)
     .argument('[runs-dir]', 'the folder of run directories (where train --out writes)', DEFAULT_RUNS_DIR)
     .description('a local, read-only dashboard of run directories, live while they train, and the lab')
     .option('--port <port>', 'the port to listen on (0: any free one)', String(DEFAULT_SERVE_PORT))
@@ -43,7 +52,7 @@ export function registerServe(program: Command): void {
     .addHelpText('after', '\nExamples:\n  npx saddlepoint serve                 # runs/ on http://127.0.0.1:7860/runs.html\n  npx saddlepoint serve /tmp/sweep --port 0')
     .action(async (runsDir: string, flags: ServeFlags) => {
       try {
-        await serve(runsDir, flags);
+        await serve(runsDir, flags, first);
       } catch (err) {
         exitWithError(err);
       }

@@ -5,7 +5,7 @@
  * the server exactly as written: fetch's URL parser would fold `..` away before sending.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -373,5 +373,30 @@ describe('saddlepoint serve (the command)', () => {
     expect(await exited).toBe(130);
     expect(stderr).toContain('saddlepoint serve: stopping');
     await expect(fetch(`${url}api/runs`)).rejects.toThrow();
+  }, 60_000);
+
+  it('lab in a folder with no runs yet: makes the default runs/ folder and serves the lab at its URL', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'sp-lab-'));
+    const child = spawn(process.execPath, [BIN, 'lab', '--port', '0', '--web', web], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    try {
+      let stdout = '';
+      const url = await new Promise<string>((done) =>
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const m = /^saddlepoint lab: (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout);
+          if (m) done(m[1]);
+        }),
+      );
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>lab</title>');
+      expect(((await (await fetch(`${url}api/runs`)).json()) as RunList).runs).toEqual([]);
+      expect(statSync(join(cwd, 'runs')).isDirectory()).toBe(true);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+      rmSync(cwd, { recursive: true, force: true });
+    }
   }, 60_000);
 });
