@@ -63,8 +63,19 @@ function datasetImages(name: (typeof METRIC_DATASETS)[number], n: number | undef
     return { x, n: count, channels: 3, label: `Stacked MNIST from MNIST ${split} (${count.toLocaleString('en-US')}, seed ${seed})`, skipped: [] };
   }
   const count = Math.min(arrays.count, n ?? arrays.count);
-  const x = Float32Array.from(arrays.pixels.subarray(0, count * 784), (v) => PIXEL_TO_UNIT[v]);
-  return { x, n: count, channels: 1, label: `MNIST ${split} (${count === arrays.count ? '' : 'first '}${count.toLocaleString('en-US')})`, skipped: [] };
+  // Fewer than all: a seeded random subset, not the first rows (the files group writers).
+  const rows = Array.from({ length: arrays.count }, (_, i) => i);
+  if (count < arrays.count) {
+    const rng = new Rng(seed).fork('subset');
+    for (let i = 0; i < count; i++) {
+      const j = i + rng.int(arrays.count - i);
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+  }
+  const x = new Float32Array(count * 784);
+  for (let i = 0; i < count; i++) for (let p = 0; p < 784; p++) x[i * 784 + p] = PIXEL_TO_UNIT[arrays.pixels[rows[i] * 784 + p]];
+  const what = count === arrays.count ? count.toLocaleString('en-US') : `${count.toLocaleString('en-US')} at random, seed ${seed}`;
+  return { x, n: count, channels: 1, label: `MNIST ${split} (${what})`, skipped: [] };
 }
 
 async function runImages(dir: string, n: number, seed: number): Promise<ImageSet> {
