@@ -7,6 +7,7 @@ import { CheckpointError, ConfigError, RunLockError } from '../errors.ts';
 import { startsOver } from '../run/index.ts';
 import { sha256Hex } from '../tensor/index.ts';
 import { MANIFEST_FILE, WEIGHTS_FILE, checkpointWarnings, stampMetrics, validateCheckpoint, type CheckpointManifest, type EncodedCheckpoint, type MetricsStamp, type EvalRecord, type StepRecord } from '../train/index.ts';
+import { folderFingerprint } from './image-folder.ts';
 import { errorCode, fsyncDir, guard, io, isTempName, tempPath, writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 
 /** File names inside a run directory. */
@@ -43,7 +44,7 @@ export interface RunFingerprints {
   configFingerprint: string;
   /** Per top-level field, to name what changed. */
   configFields: Record<string, string>;
-  /** File-backed data (points files): path and {@link dataFingerprint} of its bytes. */
+  /** File-backed data: a points file's path and {@link dataFingerprint} of its bytes, or an image folder's and its {@link folderFingerprint}. */
   data?: { path: string; sha256: string };
 }
 
@@ -58,6 +59,7 @@ export function runFingerprints(config: RunConfig): RunFingerprints {
     configFingerprint: configFingerprint(config),
     configFields: configFieldDigests(config),
     ...(config.data.kind === 'points' ? { data: { path: String(config.data.path), sha256: dataFingerprint(String(config.data.path)) } } : {}),
+    ...(config.data.kind === 'image-folder' ? { data: { path: String(config.data.path), sha256: folderFingerprint(String(config.data.path)) } } : {}),
   };
 }
 
@@ -509,10 +511,12 @@ export function validateResume(runDir: string, options: ResumeOptions = {}): Res
     changes.push(`${RUN_FILES.config} was edited since the run started${named.length ? ` (changed: ${named.join(', ')})` : ''}`);
   }
   const data = stored.facts.data as { path?: unknown; sha256?: unknown } | undefined;
-  if (config.data.kind === 'points' && data && typeof data.sha256 === 'string') {
+  if ((config.data.kind === 'points' || config.data.kind === 'image-folder') && data && typeof data.sha256 === 'string') {
     const path = String(config.data.path);
-    const now = io.existsSync(path) ? dataFingerprint(path) : undefined;
-    if (now !== data.sha256) changes.push(`data file ${path} ${now === undefined ? 'is gone' : 'has other contents'} than when the run started (${data.sha256.slice(0, 19)}…${now ? `, now ${now.slice(0, 19)}…` : ''})`);
+    const folder = config.data.kind === 'image-folder';
+    const now = io.existsSync(path) ? (folder ? folderFingerprint(path) : dataFingerprint(path)) : undefined;
+    const what = folder ? `image folder ${path} ${now === undefined ? 'is gone' : 'holds other files'}` : `data file ${path} ${now === undefined ? 'is gone' : 'has other contents'}`;
+    if (now !== data.sha256) changes.push(`${what} than when the run started (${data.sha256.slice(0, 19)}…${now ? `, now ${now.slice(0, 19)}…` : ''})`);
   }
   const metrics = checkpoint && metricsMismatch(join(runDir, RUN_FILES.metrics), checkpoint.manifest);
   if (metrics) changes.push(metrics);

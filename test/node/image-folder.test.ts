@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -122,6 +122,14 @@ describe('train --data FOLDER', () => {
     for (const file of ['corrupt.png', 'text.png', 'stray.png']) expect(ok.stderr).toMatch(new RegExp(`skipped (dogs/)?${file.replace('.', '\\.')}`));
     const summary = JSON.parse(ok.stdout.trim().split('\n').at(-1)!);
     expect(readdirSync(join(summary.runDir, 'samples'))).toContain('2.png');
+    // The run records the folder's fingerprint: a folder that changed is refused on resume, naming it.
+    const stored = JSON.parse(readFileSync(join(summary.runDir, 'config.json'), 'utf8'))._run.data;
+    expect(stored).toEqual({ path: classes, sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    await solid(join(classes, 'cats', 'blue.png'), 8, 8, [0, 0, 255]);
+    const resumed = await cli(['train', '--resume', summary.runDir, '--steps', '3', '--backend', 'cpu']);
+    expect(resumed.status).toBe(2);
+    expect(resumed.stderr).toContain(`image folder ${classes} holds other files than when the run started`);
+    rmSync(join(classes, 'cats', 'blue.png'));
     const none = join(tmp, 'broken-only');
     mkdirSync(none);
     writeFileSync(join(none, 'x.png'), 'nope');
