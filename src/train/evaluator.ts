@@ -271,9 +271,13 @@ function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: 
 const INTERPOLATION_PATHS = 6;
 const INTERPOLATION_STEPS = 8;
 
-/** Generated images shown beside their nearest training image, and the training images searched. */
+/**
+ * Generated images shown beside their nearest training image, and the training images searched:
+ * 10,000, or fewer for large images so the pool stays near 64 MB of floats (1,302 at 64×64×3).
+ */
 const NEIGHBOUR_SAMPLES = 8;
 const NEIGHBOUR_POOL = 10_000;
+const NEIGHBOUR_POOL_VALUES = 16_000_000;
 
 /**
  * Spherical interpolation between two latent vectors (White 2016): for Gaussian z it stays at the
@@ -316,17 +320,18 @@ function interpolations(session: GanSession, rng: Rng, weight: ApplyContext['wei
 
 /**
  * The memorization check: the first {@link NEIGHBOUR_SAMPLES} generated images, each followed by
- * its nearest (pixel L2) among {@link NEIGHBOUR_POOL} training images drawn from `rng`. A G that
+ * its nearest (pixel L2) among up to {@link NEIGHBOUR_POOL} training images drawn from `rng`. A G that
  * copies its training set shows pairs that are the same image.
  */
-function nearestTraining(session: GanSession, fake: Float32Array, size: number, rng: Rng): Float32Array {
-  const pool = session.trainingData.sampleArray(NEIGHBOUR_POOL, rng).x;
+function nearestTraining(session: GanSession, fake: Float32Array, size: number, rng: Rng): { images: Float32Array; pool: number } {
+  const poolSize = Math.min(NEIGHBOUR_POOL, Math.max(1000, Math.floor(NEIGHBOUR_POOL_VALUES / size)));
+  const pool = session.trainingData.sampleArray(poolSize, rng).x;
   const out = new Float32Array(2 * NEIGHBOUR_SAMPLES * size);
   for (let i = 0; i < NEIGHBOUR_SAMPLES; i++) {
     const q = fake.subarray(i * size, (i + 1) * size);
     let best = 0;
     let bestDistance = Infinity;
-    for (let r = 0; r < NEIGHBOUR_POOL; r++) {
+    for (let r = 0; r < poolSize; r++) {
       let d = 0;
       const base = r * size;
       for (let p = 0; p < size && d < bestDistance; p++) {
@@ -338,7 +343,12 @@ function nearestTraining(session: GanSession, fake: Float32Array, size: number, 
     out.set(q, i * size);
     out.set(pool.subarray(best * size, (best + 1) * size), (NEIGHBOUR_SAMPLES + i) * size);
   }
-  return out;
+  return { images: out, pool: poolSize };
+}
+
+function neighbourPairs(session: GanSession, fake: Float32Array, size: number, rng: Rng, encode: (x: Float32Array) => string): { count: number; pool: number; images: string } {
+  const { images, pool } = nearestTraining(session, fake, size, rng);
+  return { count: NEIGHBOUR_SAMPLES, pool, images: encode(images) };
 }
 
 /** The first `count` images of each set, the interpolations and the nearest-neighbour pairs as the snapshot's base64 bytes. */
@@ -353,7 +363,7 @@ function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Arr
     fake: encode(fake.subarray(0, count * size)),
     real: encode(real.subarray(0, count * size)),
     interpolations: { paths: INTERPOLATION_PATHS, steps: INTERPOLATION_STEPS, images: encode(interpolations(session, rng.fork('interpolations'), weight)) },
-    ...(n >= NEIGHBOUR_SAMPLES ? { neighbours: { count: NEIGHBOUR_SAMPLES, pool: NEIGHBOUR_POOL, images: encode(nearestTraining(session, fake, size, rng.fork('neighbours'))) } } : {}),
+    ...(n >= NEIGHBOUR_SAMPLES ? { neighbours: neighbourPairs(session, fake, size, rng.fork('neighbours'), encode) } : {}),
   };
 }
 
