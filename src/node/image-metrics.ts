@@ -49,9 +49,28 @@ export async function readImageSet(source: string, options: { n?: number; seed?:
   if (existsSync(join(path, RUN_FILES.config))) return runImages(path, n ?? MNIST_SPLIT_SIZES.test, seed);
   const folder = await loadImageFolder({ kind: 'image-folder', path, size: 28, channels: options.channels ?? 1 });
   const count = Math.min(folder.arrays.count, n ?? folder.arrays.count);
-  const size = 28 * 28 * folder.arrays.channels;
-  const x = Float32Array.from(folder.arrays.pixels.subarray(0, count * size), (v) => PIXEL_TO_UNIT[v]);
-  return { x, n: count, channels: folder.arrays.channels as 1 | 3, label: `folder ${source} (${count.toLocaleString('en-US')} images)`, skipped: folder.skipped };
+  const x = pickRows(folder.arrays.pixels, folder.arrays.count, 28 * 28 * folder.arrays.channels, count, seed);
+  const what = count === folder.arrays.count ? `${count.toLocaleString('en-US')} images` : `${count.toLocaleString('en-US')} of ${folder.arrays.count.toLocaleString('en-US')} images at random, seed ${seed}`;
+  return { x, n: count, channels: folder.arrays.channels as 1 | 3, label: `folder ${source} (${what})`, skipped: folder.skipped };
+}
+
+/**
+ * `count` of the `total` images in `pixels` (`size` bytes each) scaled to [−1, 1]: all of them in
+ * order, or fewer as a seeded random subset — not the first ones, since files group writers
+ * (MNIST) or classes (a folder's subfolders).
+ */
+function pickRows(pixels: Uint8Array, total: number, size: number, count: number, seed: number): Float32Array {
+  const rows = Array.from({ length: total }, (_, i) => i);
+  if (count < total) {
+    const rng = new Rng(seed).fork('subset');
+    for (let i = 0; i < count; i++) {
+      const j = i + rng.int(total - i);
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+  }
+  const x = new Float32Array(count * size);
+  for (let i = 0; i < count; i++) for (let p = 0; p < size; p++) x[i * size + p] = PIXEL_TO_UNIT[pixels[rows[i] * size + p]];
+  return x;
 }
 
 function datasetImages(name: (typeof METRIC_DATASETS)[number], n: number | undefined, seed: number): ImageSet {
@@ -63,17 +82,7 @@ function datasetImages(name: (typeof METRIC_DATASETS)[number], n: number | undef
     return { x, n: count, channels: 3, label: `Stacked MNIST from MNIST ${split} (${count.toLocaleString('en-US')}, seed ${seed})`, skipped: [] };
   }
   const count = Math.min(arrays.count, n ?? arrays.count);
-  // Fewer than all: a seeded random subset, not the first rows (the files group writers).
-  const rows = Array.from({ length: arrays.count }, (_, i) => i);
-  if (count < arrays.count) {
-    const rng = new Rng(seed).fork('subset');
-    for (let i = 0; i < count; i++) {
-      const j = i + rng.int(arrays.count - i);
-      [rows[i], rows[j]] = [rows[j], rows[i]];
-    }
-  }
-  const x = new Float32Array(count * 784);
-  for (let i = 0; i < count; i++) for (let p = 0; p < 784; p++) x[i * 784 + p] = PIXEL_TO_UNIT[arrays.pixels[rows[i] * 784 + p]];
+  const x = pickRows(arrays.pixels, arrays.count, 784, count, seed);
   const what = count === arrays.count ? count.toLocaleString('en-US') : `${count.toLocaleString('en-US')} at random, seed ${seed}`;
   return { x, n: count, channels: 1, label: `MNIST ${split} (${what})`, skipped: [] };
 }
