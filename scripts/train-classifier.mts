@@ -87,11 +87,7 @@ let step = 0;
 const order = rng.fork('order');
 const shift = rng.fork('shift');
 for (let epoch = 0; epoch < epochs; epoch++) {
-  const perm = Array.from({ length: train.count }, (_, i) => i);
-  for (let i = perm.length - 1; i > 0; i--) {
-    const j = order.int(i + 1);
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
+  const perm = order.permutation(train.count);
   let lossSum = 0;
   for (let b = 0; b < stepsPerEpoch; b++) {
     opt.lr = lr0 * 0.5 * (1 + Math.cos((Math.PI * step) / total));

@@ -56,8 +56,8 @@ export function kernelInceptionDistance(real: FeatureMatrix, fake: FeatureMatrix
   const y = new Float64Array(m * d);
   const estimates = new Float64Array(subsets);
   for (let s = 0; s < subsets; s++) {
-    gather(real, drawWithoutReplacement(real.rows, m, options.rng), x);
-    gather(fake, drawWithoutReplacement(fake.rows, m, options.rng), y);
+    gather(real, options.rng.drawWithoutReplacement(real.rows, m), x);
+    gather(fake, options.rng.drawWithoutReplacement(fake.rows, m), y);
     estimates[s] = unbiasedMmd2(x, y, m, d);
   }
   let mean = 0;
@@ -119,18 +119,6 @@ function kernelSum(a: Float64Array, b: Float64Array, m: number, d: number, upper
     }
   }
   return sum;
-}
-
-/** `m` distinct indices in [0, n) by a partial Fisher–Yates shuffle. */
-function drawWithoutReplacement(n: number, m: number, rng: Rng): Int32Array {
-  const pool = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < m; i++) {
-    const j = i + rng.int(n - i);
-    const t = pool[i];
-    pool[i] = pool[j];
-    pool[j] = t;
-  }
-  return pool.subarray(0, m);
 }
 
 function gather(source: FeatureMatrix, rows: Int32Array, out: Float64Array): void {

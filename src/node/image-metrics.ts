@@ -60,14 +60,7 @@ export async function readImageSet(source: string, options: { n?: number; seed?:
  * (MNIST) or classes (a folder's subfolders).
  */
 function pickRows(pixels: Uint8Array, total: number, size: number, count: number, seed: number): Float32Array {
-  const rows = Array.from({ length: total }, (_, i) => i);
-  if (count < total) {
-    const rng = new Rng(seed).fork('subset');
-    for (let i = 0; i < count; i++) {
-      const j = i + rng.int(total - i);
-      [rows[i], rows[j]] = [rows[j], rows[i]];
-    }
-  }
+  const rows = count < total ? new Rng(seed).fork('subset').drawWithoutReplacement(total, count) : Int32Array.from({ length: total }, (_, i) => i);
   const x = new Float32Array(count * size);
   for (let i = 0; i < count; i++) for (let p = 0; p < size; p++) x[i * size + p] = PIXEL_TO_UNIT[pixels[rows[i] * size + p]];
   return x;
@@ -146,11 +139,7 @@ export function imageMetrics(real: ImageSet, fake: ImageSet, options: { seed?: n
   const pick = new Rng(options.seed ?? 0).fork('manifold-rows');
   const head = (M: FeatureMatrix): FeatureMatrix => {
     if (M.rows === m) return M;
-    const order = Array.from({ length: M.rows }, (_, i) => i);
-    for (let i = 0; i < m; i++) {
-      const j = i + pick.int(M.rows - i);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = pick.drawWithoutReplacement(M.rows, m);
     const data = new Float32Array(m * M.cols);
     for (let i = 0; i < m; i++) data.set(M.data.subarray(order[i] * M.cols, (order[i] + 1) * M.cols), i * M.cols);
     return { rows: m, cols: M.cols, data };

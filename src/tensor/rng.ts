@@ -107,6 +107,21 @@ export class Rng {
     return p;
   }
 
+  /**
+   * `m` distinct indices of 0..n-1, drawn by a partial Fisher–Yates shuffle (the first `m` swaps):
+   * a uniform random subset, in random order, for O(n) memory and O(m) draws.
+   */
+  drawWithoutReplacement(n: number, m: number): Int32Array {
+    const pool = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < m; i++) {
+      const j = i + this.int(n - i);
+      const t = pool[i];
+      pool[i] = pool[j];
+      pool[j] = t;
+    }
+    return pool.subarray(0, m);
+  }
+
   /** The full state, as plain JSON, for checkpoints. */
   getState(): RngState {
     return { s: Array.from(this.s), spare: this.spare };

@@ -225,12 +225,7 @@ function referenceOf(space: FeatureSpace): { stats: FeatureStats; rows: number; 
   if (!hit) {
     const ref = space.referenceFeatures();
     // The reference rows in a fixed random order: file order groups writers, so a prefix is no sample.
-    const order = Array.from({ length: ref.rows }, (_, i) => i);
-    const rng = new Rng(0).fork('reference-order');
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const order = new Rng(0).fork('reference-order').permutation(ref.rows);
     const data = new Float32Array(ref.data.length);
     order.forEach((row, i) => data.set(ref.data.subarray(row * ref.cols, (row + 1) * ref.cols), i * ref.cols));
     hit = { stats: featureStats(ref), rows: ref.rows, shuffled: { rows: ref.rows, cols: ref.cols, data } };
