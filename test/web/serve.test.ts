@@ -108,8 +108,10 @@ describe('the runs dashboard in chromium', { timeout: 120_000 }, () => {
     await page.locator('[data-testid=run-row][data-name="00-earlier-hinge-s1"] input[type=checkbox]').check();
     await expect.poll(() => page.getByTestId('chart-dLoss').getAttribute('data-lines'), { timeout: 10_000 }).toBe(`${name}|00-earlier-hinge-s1`);
     expect(await points('chart-dLoss')).toBe(STEPS);
-    // Evaluations at different steps (25s and 50s) on one x: their union.
-    expect(await points('chart-modes')).toBe(new Set([...Array.from({ length: STEPS / EVAL_EVERY }, (_, i) => (i + 1) * EVAL_EVERY), 25, 50, 75, 100]).size);
+    // Evaluations at different steps (25s and 50s) on one x: their union. The second run's line is
+    // named as soon as it is picked and fills when its records arrive, so this waits for them.
+    const union = new Set([...Array.from({ length: STEPS / EVAL_EVERY }, (_, i) => (i + 1) * EVAL_EVERY), 25, 50, 75, 100]).size;
+    await expect.poll(() => points('chart-modes'), { timeout: 10_000 }).toBe(union);
     await page.screenshot({ path: join(ARTIFACTS, 'runs.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
