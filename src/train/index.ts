@@ -43,6 +43,7 @@ export {
   checkGameScheme,
   defineGameScheme,
   alternatingStep,
+  playerStep,
   simultaneousStep,
   extragradientStep,
   consensusStep,
@@ -50,6 +51,7 @@ export {
   type GameConfig,
   type GameSchemeDefinition,
   type SchemeStats,
+  type PlayerUpdate,
   type ConsensusGradients,
 } from './step/schemes.ts';
 export {

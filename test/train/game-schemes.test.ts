@@ -9,7 +9,7 @@ import { createParam, weightOf, type Module } from '../../src/nn/module.ts';
 import { optimisticSgd, sgd, type Optimizer } from '../../src/optim/index.ts';
 import type { Stabilizer } from '../../src/stabilizers/index.ts';
 import { bilinearSpectralRadius, bilinearTrajectory, type BilinearMethod } from '../../src/theory/index.ts';
-import { consensusGradients, createSession, drawDBatch, drawGBatch, disposeStepBatch as disposeBatch, encodeCheckpoint, evaluateD, evaluateG, ganStep, restoreCheckpoint, type GameConfig, type GanSession, type StepRecord } from '../../src/train/index.ts';
+import { consensusGradients, createSession, drawDBatch, drawGBatch, disposeStepBatch as disposeBatch, encodeCheckpoint, evaluateD, evaluateG, ganStep, playerStep, restoreCheckpoint, type GameConfig, type GanSession, type StepRecord } from '../../src/train/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
 import { tinyConfig } from '../helpers/configs.ts';
 import { configErrorOf } from '../helpers/errors.ts';
@@ -194,6 +194,43 @@ describe('alternating is today’s step, unchanged', () => {
     a.forEach((r, i) => {
       for (const [k, v] of Object.entries(recorded[name][i])) expect(r[k as keyof typeof r]).toBeCloseTo(v, 6);
     });
+  });
+});
+
+describe('one player alone (the lab\'s "step D" / "step G")', () => {
+  it('on x·y with SGD: D\'s update is ψ − ηθ with θ held, G\'s θ + ηψ with ψ held, and the step count stays', () => {
+    const eta = 0.1;
+    const session = diracSession({ name: 'alternating' }, 'sgd', eta, { theta: 1, psi: 0.5 });
+    const point = () => [session.D.params[0].variable.dataSync()[0], session.G.params[0].variable.dataSync()[0]];
+    const d = playerStep(session, 'd');
+    expect(d.player).toBe('d');
+    expect(point()[0]).toBeCloseTo(0.5 - eta * 1, 6);
+    expect(point()[1]).toBeCloseTo(1, 6);
+    const [psi] = point();
+    const g = playerStep(session, 'g');
+    expect(g.player).toBe('g');
+    expect(point()[0]).toBeCloseTo(psi, 6);
+    expect(point()[1]).toBeCloseTo(1 + eta * psi, 6);
+    expect(session.step).toBe(0);
+  });
+
+  it('a D update then a G update is one alternating step: the same weights and numbers as ganStep', () => {
+    const a = sessionFromConfig(tinyConfig({}));
+    const b = sessionFromConfig(tinyConfig({}));
+    const record = ganStep(a);
+    const d = playerStep(b, 'd');
+    const g = playerStep(b, 'g');
+    expect(weights(b)).toEqual(weights(a));
+    if (d.player !== 'd' || g.player !== 'g') throw new Error('players swapped');
+    expect([d.stats.dLoss, d.stats.gradNormD, g.stats.gLoss, g.stats.gradNormG]).toEqual([record.dLoss, record.gradNormD, record.gLoss, record.gradNormG]);
+    expect(b.step).toBe(0);
+  });
+
+  it('refuses a non-finite update before any weight changes', () => {
+    const session = diracSession({ name: 'alternating' }, 'sgd', 0.1, { theta: Number.NaN, psi: 0.5 });
+    const psi = session.D.params[0].variable.dataSync()[0];
+    expect(() => playerStep(session, 'd')).toThrow(DivergenceError);
+    expect(session.D.params[0].variable.dataSync()[0]).toBe(psi);
   });
 });
 

@@ -3,6 +3,6 @@
  * training code; values (registries, the step) are imported by the worker alone.
  */
 export type { RunConfig } from '../../src/config/index.ts';
-export type { EvalRecord, SampleSnapshot, StepRecord } from '../../src/train/index.ts';
+export type { EvalRecord, FindingRecord, SampleSnapshot, StepRecord } from '../../src/train/index.ts';
 export type { BackendName } from '../../src/tensor/index.ts';
 export type { RunDetail, RunList, RunListing, RunState } from '../../src/run/index.ts';

@@ -2,8 +2,8 @@
  * What the page knows about the run: a reduction of the worker's events, nothing more. Step and
  * eval records are kept columnar (one array per field) because that is what the charts draw.
  */
-import type { Catalog, ConfigEvent, WorkerEvent } from './protocol.ts';
-import type { EvalRecord, SampleSnapshot, StepRecord } from './core.ts';
+import type { Catalog, ConfigEvent, LabOffer, Manifold, Player, WorkerEvent } from './protocol.ts';
+import type { EvalRecord, FindingRecord, SampleSnapshot, StepRecord } from './core.ts';
 
 /** Step-record fields the charts draw, by name. */
 export const STEP_SERIES = ['dLoss', 'gLoss', 'gradNormD', 'gradNormG'] as const satisfies readonly (keyof StepRecord)[];
@@ -27,6 +27,14 @@ export interface LabState {
   snapshot?: SampleSnapshot;
   /** For each generated point of the snapshot, the direction G's loss pushes it. */
   pushes?: number[][];
+  /** G's manifold at the latest picture. */
+  manifold?: Manifold;
+  /** Slow motion is on: one step at a time, each drawn. */
+  slow: boolean;
+  /** The latest single-player update, and how many of each this session has had. */
+  player?: { player: Player; loss: number; gradNorm: number; updates: { d: number; g: number } };
+  /** The doctor's findings in this session, oldest first, each with its remedies as lab settings. */
+  findings: { finding: FindingRecord; offers: LabOffer[] }[];
   /** The latest divergence or error, shown until the next restart. */
   problem?: string;
   /** Bumped on every restart, so views drop what they drew from the previous session. */
@@ -40,7 +48,7 @@ export function emptyColumns<K extends string>(keys: readonly K[]): Columns<K> {
 
 /** The state before the worker has said anything. */
 export function initialState(): LabState {
-  return { playing: false, step: 0, stepsPerSecond: 0, steps: emptyColumns(STEP_SERIES), evals: emptyColumns(EVAL_SERIES), epoch: 0 };
+  return { playing: false, slow: false, step: 0, stepsPerSecond: 0, steps: emptyColumns(STEP_SERIES), evals: emptyColumns(EVAL_SERIES), findings: [], epoch: 0 };
 }
 
 /** Appends records to the columns in place (the arrays are large; copying them per message would cost more than the charts). */
@@ -70,21 +78,50 @@ export function reduce(state: LabState, event: WorkerEvent): LabState {
       return { ...state, backend: { name: event.name, skipped: event.skipped } };
     case 'config':
       if (event.applied === 'live') return { ...state, config: event };
-      return { ...state, config: event, step: event.step, steps: emptyColumns(STEP_SERIES), evals: emptyColumns(EVAL_SERIES), lastEval: undefined, snapshot: undefined, pushes: undefined, problem: undefined, epoch: state.epoch + 1 };
+      return {
+        ...state,
+        config: event,
+        step: event.step,
+        steps: emptyColumns(STEP_SERIES),
+        evals: emptyColumns(EVAL_SERIES),
+        lastEval: undefined,
+        snapshot: undefined,
+        pushes: undefined,
+        manifold: undefined,
+        player: undefined,
+        findings: [],
+        problem: undefined,
+        epoch: state.epoch + 1,
+      };
+    case 'history': {
+      const steps = emptyColumns(STEP_SERIES);
+      const evals = emptyColumns(EVAL_SERIES);
+      appendSteps(steps, event.records.filter((r): r is StepRecord => r.kind === 'step'));
+      const past = event.records.filter((r): r is EvalRecord => r.kind === 'eval');
+      for (const r of past) appendEval(evals, r);
+      return { ...state, steps, evals, lastEval: past.at(-1) ?? state.lastEval };
+    }
     case 'steps':
       appendSteps(state.steps, event.records);
       return { ...state, step: event.records.at(-1)?.step ?? state.step, stepsPerSecond: event.stepsPerSecond };
     case 'eval':
       appendEval(state.evals, event.record);
-      return { ...state, lastEval: event.record, snapshot: event.snapshot, pushes: event.pushes };
+      return { ...state, lastEval: event.record, snapshot: event.snapshot, pushes: event.pushes, manifold: event.manifold };
+    case 'view':
+      return { ...state, snapshot: event.snapshot, pushes: event.pushes, manifold: event.manifold };
+    case 'player':
+      return { ...state, player: { player: event.player, loss: event.loss, gradNorm: event.gradNorm, updates: event.updates } };
+    case 'finding':
+      return { ...state, findings: [...state.findings, { finding: event.finding, offers: event.offers }] };
     case 'state':
-      return { ...state, playing: event.playing, step: event.step };
+      return { ...state, playing: event.playing, step: event.step, slow: event.slow };
     case 'diverged':
       return { ...state, problem: `diverged at step ${event.step}: ${event.message}` };
     case 'error':
       return { ...state, problem: event.message };
     case 'export':
-      // A download, handled by the page; nothing to keep.
+    case 'drawn':
+      // A download, and points for the drawing layer: handled by the page; nothing to keep here.
       return state;
   }
 }

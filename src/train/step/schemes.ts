@@ -113,6 +113,30 @@ export function alternatingStep(session: GanSession): SchemeStats {
   return { d: d!, g: evaluation.stats };
 }
 
+/** One player's update alone, as {@link playerStep} reports it. */
+export type PlayerUpdate = { player: 'd'; stats: DStats } | { player: 'g'; stats: GStats };
+
+/**
+ * One update of one player on a fresh batch, the other held still (GAN Lab's "train D only" /
+ * "train G only"): D's update runs `beforeDStep` and everything that follows an update of D in
+ * a full step (constraints, the loss state, `afterDStep`); G's the same as in {@link alternatingStep}.
+ * It is half of a game step, not a step: `session.step` does not move, and no step record is
+ * made. Checked for NaN/Inf before the weights change, as every scheme is.
+ */
+export function playerStep(session: GanSession, player: 'd' | 'g'): PlayerUpdate {
+  if (player === 'd') {
+    beforeDStep(session);
+    const evaluation = onBatch(drawDBatch(session), (batch) => evaluateD(session, batch));
+    refuseNonFinite(session, { d: evaluation });
+    updateD(session, evaluation);
+    return { player, stats: evaluation.stats };
+  }
+  const evaluation = onBatch(drawGBatch(session), (batch) => evaluateG(session, batch));
+  refuseNonFinite(session, { g: evaluation });
+  updateG(session, evaluation);
+  return { player, stats: evaluation.stats };
+}
+
 /**
  * Simultaneous updates: both players' gradients at the same weights (D's batch drawn first, as in
  * alternating), then D's update and G's. On the bilinear game x·y plain gradient steps spiral out

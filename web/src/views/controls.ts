@@ -8,10 +8,13 @@ import { useState } from 'preact/hooks';
 import type { LabSettings } from '../protocol.ts';
 import type { LabState } from '../lab-state.ts';
 
+/** What the run buttons do: play/pause, one game step, one update of D or G alone, slow motion, reset. */
+export type RunCommand = 'play' | 'pause' | 'step' | 'step-d' | 'step-g' | 'slow-on' | 'slow-off' | 'reset';
+
 interface Props {
   state: LabState;
   settings: LabSettings;
-  onRun(command: 'play' | 'pause' | 'step' | 'reset'): void;
+  onRun(command: RunCommand): void;
   onSettings(next: LabSettings): void;
 }
 
@@ -50,6 +53,16 @@ export function Controls({ state, settings, onRun, onSettings }: Props) {
       <button data-testid="step" disabled=${state.playing} onClick=${() => onRun('step')}>step</button>
       <button data-testid="reset" onClick=${() => onRun('reset')}>reset</button>
     </div>
+    <div class="row">
+      <button data-testid="step-d" disabled=${state.playing} title="one update of D alone, G held still (not a step)" onClick=${() => onRun('step-d')}>step D</button>
+      <button data-testid="step-g" disabled=${state.playing} title="one update of G alone, D held still (not a step)" onClick=${() => onRun('step-g')}>step G</button>
+      <label title="one step at a time, D's surface and G's samples redrawn after each"
+        ><input type="checkbox" data-testid="slow" checked=${state.slow} onChange=${(e: Event) => onRun((e.currentTarget as HTMLInputElement).checked ? 'slow-on' : 'slow-off')} /> slow motion</label
+      >
+    </div>
+    ${state.player
+      ? html`<p class="hint" data-testid="player">${state.player.player === 'd' ? 'D' : 'G'} alone: loss ${state.player.loss.toFixed(4)}, ‖∇‖ ${state.player.gradNorm.toFixed(3)} · this session: ${state.player.updates.d} D, ${state.player.updates.g} G updates alone</p>`
+      : null}
     <label class="field"
       >data
       <select data-testid="data" value=${settings.data} onChange=${(e: Event) => onSettings({ ...settings, data: (e.currentTarget as HTMLSelectElement).value })}>

@@ -6,6 +6,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { SampleSnapshot } from '../core.ts';
+import type { Manifold } from '../protocol.ts';
 
 /** Canvas side in CSS pixels. */
 export const SIDE = 440;
@@ -78,8 +79,24 @@ function arrows(ctx: CanvasRenderingContext2D, fake: readonly number[][], pushes
   ctx.stroke();
 }
 
+/** G's manifold as a warped grid: the images of z's grid lines (GAN Lab's view of how G folds the noise). */
+function manifoldLines(ctx: CanvasRenderingContext2D, manifold: Manifold, px: (x: number) => number, py: (y: number) => number): void {
+  const { grid } = manifold;
+  ctx.strokeStyle = 'rgba(90,40,120,0.45)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  const line = (pts: number[][]) => pts.forEach((p, i) => (i === 0 ? ctx.moveTo(px(p[0]), py(p[1])) : ctx.lineTo(px(p[0]), py(p[1]))));
+  for (const row of grid) line(row);
+  if (grid.length > 1) for (let j = 0; j < grid[0].length; j++) line(grid.map((row) => row[j]));
+  ctx.stroke();
+}
+
 interface Props {
   snapshot?: SampleSnapshot;
+  /** G's manifold, drawn under the samples when given. */
+  manifold?: Manifold;
+  /** A file dropped on the canvas (a points CSV or JSON to train on). */
+  onDropFile?(file: File): void;
   /** Half-width of the square data region shown. */
   half: number;
   /** Per generated point, the direction G's loss pushes it (drawn as arrows when given). */
@@ -90,7 +107,7 @@ interface Props {
 }
 
 /** The decision-surface canvas. */
-export function Heatmap({ snapshot, pushes, half, drawing, drawn, onDraw }: Props) {
+export function Heatmap({ snapshot, manifold, pushes, half, drawing, drawn, onDraw, onDropFile }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const lastDraw = useRef<[number, number] | null>(null);
 
@@ -147,11 +164,12 @@ export function Heatmap({ snapshot, pushes, half, drawing, drawn, onDraw }: Prop
     };
     if (drawing) dots(drawn, 'rgba(46,160,67,0.9)', 'rgba(0,60,20,0.9)', 3.5);
     else if (snapshot) {
+      if (manifold) manifoldLines(ctx, manifold, px, py);
       dots(snapshot.real, 'rgba(46,160,67,0.75)', 'rgba(0,80,20,0.6)', 2.2);
       dots(snapshot.fake, 'rgba(142,68,173,0.75)', 'rgba(60,20,80,0.6)', 2.2);
       if (pushes?.length) arrows(ctx, snapshot.fake, pushes, px, py);
     }
-  }, [snapshot, pushes, half, drawing, drawn]);
+  }, [snapshot, manifold, pushes, half, drawing, drawn]);
 
   const toData = (e: PointerEvent): [number, number] => {
     const rect = canvas.current!.getBoundingClientRect();
@@ -179,5 +197,12 @@ export function Heatmap({ snapshot, pushes, half, drawing, drawn, onDraw }: Prop
       add(e);
     }}
     onPointerMove=${(e: PointerEvent) => e.buttons === 1 && add(e)}
+    onDragOver=${(e: DragEvent) => onDropFile && e.preventDefault()}
+    onDrop=${(e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (!onDropFile || !file) return;
+      e.preventDefault();
+      onDropFile(file);
+    }}
   ></canvas>`;
 }

@@ -6,8 +6,9 @@
  * changes this file alone.
  */
 import { PRESETS, REMEDIES, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
-import { defineDataset, extendDatasets, points, toyDatasets, TOY_DATASET_NAMES, type Dataset } from '../../../src/data/index.ts';
-import { sessionFromConfig } from '../../../src/run/index.ts';
+import { defineDataset, extendDatasets, parsePoints, points, toyDatasets, TOY_DATASET_NAMES, type Dataset } from '../../../src/data/index.ts';
+import { DOCTOR_CHANGES, LiveDoctor, findingRecord, type LiveDoctorOptions } from '../../../src/doctor/index.ts';
+import { memoryStore, restoreRun, sessionFromConfig } from '../../../src/run/index.ts';
 import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs-core';
 import { DivergenceError } from '../../../src/errors.ts';
@@ -21,13 +22,15 @@ import {
   encodeCheckpoint,
   evaluate,
   ganStep,
+  playerStep,
+  runRecordSchema,
   type EvalRecord,
   type GanSession,
   type SampleSnapshot,
   type StepRecord,
 } from '../../../src/train/index.ts';
 import { tar, type TarFile } from './tar.ts';
-import type { Catalog, Command, LabSettings, WorkerEvent } from '../protocol.ts';
+import type { Catalog, Command, LabOffer, LabSettings, Manifold, Player, WorkerEvent } from '../protocol.ts';
 
 /** The `data` setting that trains on the user's drawn points. */
 export const DRAWN = 'drawn';
@@ -37,6 +40,13 @@ const BASE_PRESET = 'ring8';
 
 /** Steps per `steps` message while playing: the page redraws per message, not per step. */
 const CHUNK_MS = 40;
+
+/** Slow motion's pause after each step (with its picture), so a person can follow the moves. */
+export const SLOW_MS = 300;
+
+/** Lines of G's manifold each way, and how far z₁, z₂ reach (in units of N(0, 1)'s σ; U(−1, 1)'s whole range). */
+const MANIFOLD_LINES = 15;
+const MANIFOLD_SPAN = { normal: 2, uniform: 1 } as const;
 
 /**
  * The webgl backend (registered by `@tensorflow/tfjs`, which the core's backend module imports;
@@ -145,6 +155,107 @@ export function generatorPushes(session: GanSession, fake: number[][], real: num
   });
 }
 
+/**
+ * G's manifold: G (the weights being trained) on a {@link MANIFOLD_LINES}² grid over z₁, z₂ with
+ * the other coordinates of z at 0, or on a line of 4× as many points for 1-D noise. Only for 2-D data.
+ */
+export function manifoldOf(session: GanSession): Manifold | undefined {
+  const dim = session.noise.dim;
+  if (session.data.shape.length !== 1 || session.data.shape[0] !== 2) return undefined;
+  const span = MANIFOLD_SPAN[session.noise.distribution];
+  const ticks = (n: number) => Array.from({ length: n }, (_, i) => -span + (2 * span * i) / (n - 1));
+  const rows = dim === 1 ? [0] : ticks(MANIFOLD_LINES);
+  const cols = ticks(dim === 1 ? 4 * MANIFOLD_LINES : MANIFOLD_LINES);
+  const z = new Float32Array(rows.length * cols.length * dim);
+  rows.forEach((z2, i) =>
+    cols.forEach((z1, j) => {
+      const at = (i * cols.length + j) * dim;
+      z[at] = z1;
+      if (dim > 1) z[at + 1] = z2;
+    }),
+  );
+  const out = tf.tidy(() => session.G.apply(tf.tensor2d(z, [rows.length * cols.length, dim]), { training: false }).dataSync() as Float32Array);
+  const grid = rows.map((_, i) => cols.map((_, j) => [out[2 * (i * cols.length + j)], out[2 * (i * cols.length + j) + 1]]));
+  return { grid, span, noiseDim: dim };
+}
+
+/**
+ * The lab settings that apply a change the doctor offers: a catalogue remedy is switched on; a
+ * doctor-only change (`non-saturating`, `lower-lr`, `lower-lr-d`, `one-d-step`) has its config
+ * patch read into the lab's controls (loss, learning rates, k). Null when the patch touches
+ * anything else, or the remedy is on already.
+ */
+export function offerSettings(settings: LabSettings, config: RunConfig, remedy: string): LabSettings | null {
+  if (remedy in REMEDIES) return settings.remedies.includes(remedy) ? null : { ...settings, remedies: [...settings.remedies, remedy] };
+  if (!(remedy in DOCTOR_CHANGES)) return null;
+  const { loss, optim, dStepsPerG, ...rest } = DOCTOR_CHANGES[remedy as keyof typeof DOCTOR_CHANGES].patch(config) as {
+    loss?: { name: string };
+    optim?: { g?: { lr?: number }; d?: { lr?: number } };
+    dStepsPerG?: number;
+  };
+  if (Object.keys(rest).length) return null;
+  const next = {
+    ...settings,
+    ...(loss ? { loss: loss.name } : {}),
+    ...(optim?.g?.lr !== undefined ? { lrG: optim.g.lr } : {}),
+    ...(optim?.d?.lr !== undefined ? { lrD: optim.d.lr } : {}),
+    ...(dStepsPerG !== undefined ? { k: dStepsPerG } : {}),
+  };
+  return JSON.stringify(next) === JSON.stringify(settings) ? null : next;
+}
+
+/** The files of a run directory, however they were picked: paths relative to the folder that holds `config.json`. */
+function runFiles(files: readonly { path: string; data: Uint8Array }[], name: string): Map<string, Uint8Array> {
+  const configs = files.map((f) => f.path.replace(/\\/g, '/')).filter((p) => p === 'config.json' || p.endsWith('/config.json'));
+  if (configs.length === 0) throw new Error(`${name}: no config.json: load a run directory (as a tar, or its config.json, metrics.jsonl and checkpoints/<step>/ files)`);
+  const root = configs.sort((a, b) => a.length - b.length)[0].slice(0, -'config.json'.length);
+  return new Map(files.map((f) => [f.path.replace(/\\/g, '/'), f.data] as const).filter(([p]) => p.startsWith(root)).map(([p, d]) => [p.slice(root.length), d]));
+}
+
+/**
+ * A CLI run directory's files as a memory store: its config (and `_run` facts), its records
+ * through the record schema, and its checkpoints as they were saved. Nothing is trusted:
+ * `restoreRun` validates the config and verifies the checkpoint's digest.
+ */
+export async function storeFromFiles(files: readonly { path: string; data: Uint8Array }[], name: string): Promise<{ store: ReturnType<typeof memoryStore>; files: Map<string, Uint8Array> }> {
+  const byPath = runFiles(files, name);
+  const read = (path: string) => new TextDecoder().decode(byPath.get(path));
+  const store = memoryStore(name);
+  let stored: Record<string, unknown>;
+  try {
+    stored = JSON.parse(read('config.json')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${name}/config.json: not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const { _run, ...config } = stored;
+  await store.writeConfig(config as unknown as RunConfig, (_run ?? {}) as Record<string, unknown>);
+  if (byPath.has('metrics.jsonl')) {
+    read('metrics.jsonl')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.trim() === '') return;
+        const parsed = runRecordSchema.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new Error(`${name}/metrics.jsonl line ${i + 1}: not a run record (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+        store.run.records.push(parsed.data);
+      });
+  }
+  // A checkpoint's two files picked on their own (not under checkpoints/<step>/): placed by the step their manifest names.
+  if (byPath.has(MANIFEST_FILE) && byPath.has(WEIGHTS_FILE)) {
+    const step = (JSON.parse(read(MANIFEST_FILE)) as { step?: unknown }).step;
+    if (typeof step !== 'number') throw new Error(`${name}/${MANIFEST_FILE}: no step in it; is it a saddlepoint checkpoint?`);
+    byPath.set(`checkpoints/${step}/${MANIFEST_FILE}`, byPath.get(MANIFEST_FILE)!);
+    byPath.set(`checkpoints/${step}/${WEIGHTS_FILE}`, byPath.get(WEIGHTS_FILE)!);
+  }
+  for (const [path, data] of byPath) {
+    const m = /^checkpoints\/(\d+)\/(.+)$/.exec(path);
+    if (!m || m[2] !== MANIFEST_FILE) continue;
+    const weights = byPath.get(`checkpoints/${m[1]}/${WEIGHTS_FILE}`);
+    if (!weights) throw new Error(`${name}/checkpoints/${m[1]}: ${WEIGHTS_FILE} is missing`);
+    store.run.checkpoints.set(Number(m[1]), { manifest: JSON.parse(new TextDecoder().decode(data)), weights });
+  }
+  return { store, files: byPath };
+}
+
 /** What a session has produced since it was built: the records and snapshots an exported run directory holds. */
 interface RunLog {
   records: (StepRecord | EvalRecord)[];
@@ -174,6 +285,8 @@ export async function exportRun(session: GanSession, config: RunConfig, log: Run
 export interface EngineOptions {
   /** Where the tfjs wasm binaries are served, ending in `/`. */
   wasmDir: string;
+  /** The live doctor's cadence and diagnosis (default: the CLI's `train --doctor`); tests script it. */
+  doctor?: LiveDoctorOptions;
 }
 
 /** The lab's trainer: takes {@link Command}s, emits {@link WorkerEvent}s. */
@@ -193,14 +306,51 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
   let evalSamples = 1000;
   let backendName = '';
   let log: RunLog = { records: [], snapshots: [] };
+  let slow = false;
+  let doctor: LiveDoctor | undefined;
+  /** Single-player updates since the session was built (an export says so: its records do not show them). */
+  let updates = { d: 0, g: 0 };
+  /** What the session was loaded from, when it continues a CLI run. */
+  let loadedFrom: string | undefined;
 
-  const state = () => emit({ type: 'state', playing, step: session?.step ?? 0 });
+  const state = () => emit({ type: 'state', playing, step: session?.step ?? 0, slow });
+
+  /** The live doctor reads every record; each pathology it confirms reaches the page once, with its remedies as lab settings. */
+  function observe(record: StepRecord | EvalRecord): void {
+    for (const f of doctor?.observe(record) ?? []) {
+      const finding = findingRecord(record.step, f);
+      const offers: LabOffer[] = finding.remedies.map((r) => ({ remedy: r.remedy, change: r.change, why: r.why, settings: offerSettings(settings!, config!, r.remedy) }));
+      emit({ type: 'finding', finding, offers });
+    }
+  }
+
+  function picture(s: GanSession, snapshot: SampleSnapshot) {
+    return { snapshot, pushes: snapshot.dim === 2 ? generatorPushes(s, snapshot.fake, snapshot.real) : undefined, manifold: manifoldOf(s) };
+  }
 
   function measure(s: GanSession): void {
     const { record, snapshot } = evaluate(s, { samples: evalSamples, seed: config!.seed, surfaceResolution: 48, snapshotPoints: 500 });
     log.records.push(record);
     log.snapshots.push(snapshot);
-    emit({ type: 'eval', record, snapshot, pushes: snapshot.dim === 2 ? generatorPushes(s, snapshot.fake, snapshot.real) : undefined });
+    emit({ type: 'eval', record, ...picture(s, snapshot) });
+    observe(record);
+  }
+
+  /** A picture of the session as it is, recording nothing: D's surface, G's samples, their pushes and G's manifold. */
+  function view(s: GanSession): void {
+    const { snapshot } = evaluate(s, { samples: 500, seed: config!.seed, surfaceResolution: 48, snapshotPoints: 500, health: false });
+    emit({ type: 'view', step: s.step, ...picture(s, snapshot) });
+  }
+
+  /** A new session takes over: the old one is freed, its log and doctor start afresh. */
+  function adopt(nextSession: GanSession, nextConfig: RunConfig, next: LabSettings, records: (StepRecord | EvalRecord)[] = []): void {
+    if (session) disposeSession(session);
+    session = nextSession;
+    config = nextConfig;
+    log = { records: [...records], snapshots: [] };
+    settings = next;
+    updates = { d: 0, g: 0 };
+    doctor = new LiveDoctor(nextConfig, records, options.doctor);
   }
 
   /** Builds a fresh session at step 0 from the settings; a config the core refuses leaves the old session running. */
@@ -208,14 +358,56 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
     const nextConfig = configFor(next, evalEvery, evalSamples);
     if (next.data === DRAWN && drawn.length < 2) throw new Error('draw at least 2 points on the canvas before training on them');
     const nextSession = sessionFromConfig(nextConfig, labDatasets(() => points(drawn, 2, { name: DRAWN })));
-    if (session) disposeSession(session);
-    session = nextSession;
-    config = nextConfig;
-    log = { records: [], snapshots: [] };
-    settings = next;
-    emit({ type: 'config', config, settings, applied, step: 0, warnings: session.warnings ?? [] });
-    measure(session);
+    adopt(nextSession, nextConfig, next);
+    loadedFrom = undefined;
+    emit({ type: 'config', config: nextConfig, settings: next, applied, step: 0, warnings: nextSession.warnings ?? [] });
+    measure(nextSession);
     state();
+  }
+
+  /**
+   * Continues a CLI run in the lab: its files as a store, restored as `train --resume` restores
+   * it (config validated, checkpoint verified), its records up to the checkpoint shown in the
+   * charts. The run's own config trains (its stabilizers as they are); the controls show its
+   * data, loss, learning rates, k and seed. A run on points reads them from the same files.
+   */
+  async function load(files: { path: string; data: Uint8Array }[], name: string): Promise<void> {
+    const { store, files: byPath } = await storeFromFiles(files, name);
+    const { config: raw } = await store.readConfig();
+    const data = (raw as { data?: { kind?: unknown; path?: unknown } }).data;
+    let loadedPoints = drawn;
+    if (data?.kind === 'points') {
+      const path = String(data.path);
+      const file = [...byPath.keys()].find((p) => p === path || p.endsWith(`/${path.split('/').at(-1)}`));
+      if (!file) throw new Error(`${name}: the run trains on the points in '${path}': add that file to what you load`);
+      loadedPoints = parsePoints(new TextDecoder().decode(byPath.get(file)), file.endsWith('.json') ? 'json' : 'csv', `${name}/${file}`);
+    } else if (typeof data?.kind !== 'string' || !planarDatasets().includes(data.kind)) {
+      throw new Error(`${name}: the run trains '${String(data?.kind)}'; the lab shows 2-D data: ${planarDatasets().join(', ')} or points`);
+    }
+    const restored = await restoreRun(store, { datasets: labDatasets(() => points(loadedPoints, 2, { name: DRAWN })) });
+    const records = (await store.readRecords()).filter((r): r is StepRecord | EvalRecord => (r.kind === 'step' || r.kind === 'eval') && r.step <= restored.session.step);
+    const c = restored.config;
+    const next: LabSettings = { data: data.kind === 'points' ? DRAWN : c.data.kind, loss: c.loss.name, remedies: [], lrG: c.optim.g.lr, lrD: c.optim.d.lr, k: c.dStepsPerG, seed: c.seed };
+    // The lab's own evaluations keep its cadence; the run's config is otherwise as it was stored.
+    const labConfig: RunConfig = { ...c, eval: { ...c.eval, every: evalEvery, samples: evalSamples } };
+    drawn = loadedPoints;
+    adopt(restored.session, labConfig, next, records);
+    loadedFrom = `${name} (${restored.location})`;
+    emit({ type: 'config', config: labConfig, settings: next, applied: 'loaded', step: restored.session.step, warnings: [`continuing ${loadedFrom} with its own config; lr and k change it in place, while data, loss, remedies or seed start a new lab run from step 0`, ...(restored.session.warnings ?? [])] });
+    emit({ type: 'history', records });
+    if (data.kind === 'points') emit({ type: 'drawn', points: drawn, source: name });
+    view(restored.session);
+    state();
+  }
+
+  /** One update of one player alone, then a fresh picture of both. */
+  function single(player: Player): void {
+    const s = session!;
+    const update = playerStep(s, player);
+    updates = { ...updates, [player]: updates[player] + 1 };
+    const [loss, gradNorm] = update.player === 'd' ? [update.stats.dLoss, update.stats.gradNormD] : [update.stats.gLoss, update.stats.gradNormG];
+    emit({ type: 'player', player, loss, gradNorm, step: s.step, updates });
+    view(s);
   }
 
   /** Learning rates and k change in place: the weights and the optimizers' moments are kept. */
@@ -245,7 +437,9 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
           records.push(record);
           log.records.push(record);
           left -= 1;
+          observe(record);
           if (s.step % evalEvery === 0) measure(s);
+          if (slow) break;
         }
       } catch (err) {
         if (records.length) emit({ type: 'steps', records, stepsPerSecond: rate(records) });
@@ -256,9 +450,10 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
         return;
       }
       emit({ type: 'steps', records, stepsPerSecond: rate(records) });
+      if (slow && s.step % evalEvery !== 0) view(s);
       if (count === Infinity && !playing) break;
       // A macrotask, so commands (pause, settings) are handled between chunks.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setTimeout(resolve, slow && left > 0 ? SLOW_MS : 0));
       if (count === Infinity && !playing) break;
     }
   }
@@ -313,11 +508,36 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
             state();
             break;
           case 'step':
-            if (!playing) {
-              await train(command.count);
+            if (!playing && session) {
+              if (command.player) single(command.player);
+              else await train(command.count);
               state();
             }
             break;
+          case 'slow':
+            slow = command.on;
+            state();
+            break;
+          case 'load': {
+            const was = await halt();
+            try {
+              await load(command.files, command.name);
+            } finally {
+              if (was) void play();
+            }
+            break;
+          }
+          case 'points-file': {
+            const read = parsePoints(command.text, command.name.toLowerCase().endsWith('.json') ? 'json' : 'csv', command.name);
+            if (read[0].length !== 2) throw new Error(`${command.name}: ${read[0].length} columns; the lab trains on 2-D points (x, y)`);
+            if (read.length < 2) throw new Error(`${command.name}: 1 point; at least 2 are needed`);
+            drawn = read;
+            emit({ type: 'drawn', points: drawn, source: command.name });
+            const was = await halt();
+            rebuild({ ...settings!, data: DRAWN }, 'restarted');
+            if (was) void play();
+            break;
+          }
           case 'reset': {
             const was = await halt();
             rebuild(settings!, 'restarted');
@@ -336,7 +556,8 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
           }
           case 'export': {
             const was = await halt();
-            if (session && config) emit({ type: 'export', ...(await exportRun(session, config, log, { backend: backendName, source: 'saddlepoint lab' })) });
+            const facts = { backend: backendName, source: 'saddlepoint lab', ...(loadedFrom ? { continues: loadedFrom } : {}), ...(updates.d + updates.g ? { singlePlayerUpdates: updates } : {}) };
+            if (session && config) emit({ type: 'export', ...(await exportRun(session, config, log, facts)) });
             if (was) void play();
             break;
           }

@@ -55,3 +55,45 @@ export function tar(files: readonly TarFile[], mtime = Math.floor(Date.now() / 1
   }
   return out;
 }
+
+const decoder = new TextDecoder();
+
+/** A NUL-terminated text field of a header. */
+function text(header: Uint8Array, offset: number, length: number): string {
+  const bytes = header.subarray(offset, offset + length);
+  const end = bytes.indexOf(0);
+  return decoder.decode(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+/**
+ * The regular files of a ustar (or GNU/POSIX tar, as `tar -cf` writes them) archive, with their
+ * paths (ustar's prefix joined on). Directories, links and pax headers are skipped. A truncated
+ * archive or a header whose checksum does not add up is refused, naming where.
+ */
+export function untar(archive: Uint8Array, name = 'the archive'): TarFile[] {
+  const files: TarFile[] = [];
+  let at = 0;
+  let longName: string | undefined;
+  while (at + BLOCK <= archive.length) {
+    const h = archive.subarray(at, at + BLOCK);
+    if (h.every((b) => b === 0)) break;
+    const stored = parseInt(text(h, 148, 8).trim(), 8);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i];
+    if (stored !== sum) throw new Error(`${name}: not a tar archive (the header at byte ${at} has checksum ${stored}, its bytes add up to ${sum})`);
+    const size = parseInt(text(h, 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(h[156] || 0x30);
+    const start = at + BLOCK;
+    if (start + size > archive.length) throw new Error(`${name}: truncated (an entry at byte ${at} needs ${size} bytes, ${archive.length - start} are left)`);
+    const data = archive.slice(start, start + size);
+    if (type === 'L') longName = text(data, 0, data.length);
+    else {
+      const prefix = text(h, 345, 155);
+      const path = longName ?? (prefix ? `${prefix}/${text(h, 0, 100)}` : text(h, 0, 100));
+      longName = undefined;
+      if (type === '0' || type === '7') files.push({ path, data });
+    }
+    at = start + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return files;
+}

@@ -1,0 +1,16 @@
+import { chromium } from 'playwright-core';
+const url = process.argv[2];
+const out = process.argv[3];
+const wait = Number(process.argv[4] ?? 8000);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('console', (m) => m.type() === 'error' && console.log('console:', m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+const t0 = Date.now();
+await page.goto(url);
+await page.waitForFunction(() => Number(document.querySelector('[data-testid=readout-step]')?.textContent) > 0, null, { timeout: 60000 });
+console.log('first step after', Date.now() - t0, 'ms');
+await page.waitForTimeout(wait);
+await page.screenshot({ path: out, fullPage: true });
+console.log('step', await page.getByTestId('readout-step').first().textContent());
+await browser.close();
