@@ -71,7 +71,7 @@ describe('createEngine', () => {
     const records = all('steps').flatMap((e) => e.records);
     expect(records.map((r) => r.step)).toEqual([1, 2, 3]);
     expect(all('eval').map((e) => e.record.step)).toEqual([0, 2]);
-    expect(last('state')).toEqual({ type: 'state', playing: false, step: 3 });
+    expect(last('state')).toEqual({ type: 'state', playing: false, step: 3, slow: false });
 
     await engine.handle({ type: 'settings', settings: { ...base, lrG: 1e-3, k: 2 } });
     const live = last('config')!;
