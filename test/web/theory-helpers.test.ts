@@ -18,6 +18,7 @@ import {
   drawablePrefix,
   log10OrNull,
   formatValue,
+  growthOf,
   initialVariantValues,
   viewExtent,
 } from '../../web/src/theory/choices.ts';
@@ -218,5 +219,14 @@ describe('formatValue and log10OrNull', () => {
 
   it('takes log₁₀, and turns what has none into gaps', () => {
     expect(log10OrNull([1, 0, -2, Infinity, NaN, 1e-30, 1000])).toEqual([0, null, null, null, null, -30, 3]);
+  });
+});
+
+describe('growthOf', () => {
+  it('is the library measured rate, or NaN where it has none', () => {
+    expect(growthOf([1, 0.5, 0.25, 0.125, 0.0625])).toBeCloseTo(0.5, 12);
+    expect(growthOf([1, 2, 0])).toBeNaN();
+    expect(growthOf([1, Infinity])).toBeNaN();
+    expect(growthOf([1])).toBeNaN();
   });
 });

@@ -6,6 +6,7 @@
  */
 import {
   gaussianDensity,
+  measuredGrowthRate,
   niceExtent,
   uniformDensity,
   type BilinearMethod,
@@ -164,6 +165,14 @@ export function drawablePrefix(path: readonly GamePoint[], extent: number): numb
   const far = 1000 * extent;
   const out = path.findIndex((p) => !(reach(p) <= far));
   return out < 0 ? path.length : out + (Number.isFinite(path[out].x) && Number.isFinite(path[out].y) ? 1 : 0);
+}
+
+/**
+ * The library's measured growth per step of a list of distances, or NaN where it has none (a
+ * distance that reached 0 or overflowed: `measuredGrowthRate` refuses those).
+ */
+export function growthOf(distances: readonly number[]): number {
+  return distances.length > 1 && distances.every((d) => d > 0 && Number.isFinite(d)) ? measuredGrowthRate(distances) : Number.NaN;
 }
 
 /**

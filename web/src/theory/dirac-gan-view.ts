@@ -17,7 +17,6 @@ import {
   eigenvalues2x2,
   fieldArrows,
   formatEigenvalues,
-  measuredGrowthRate,
   type Complex,
   type DiracGanMethod,
   type DiracGanPoint,
@@ -25,7 +24,7 @@ import {
 } from '../../../src/theory/index.ts';
 import { Chart } from '../views/chart.ts';
 import { NumberField } from '../views/controls.ts';
-import { behaviourOf, DIRAC_METHOD_LABELS, DIRAC_METHODS, DIRAC_VARIANT_KINDS, DIRAC_VARIANTS, diracVariant, log10OrNull, formatValue, initialVariantValues, viewExtent } from './choices.ts';
+import { behaviourOf, growthOf, DIRAC_METHOD_LABELS, DIRAC_METHODS, DIRAC_VARIANT_KINDS, DIRAC_VARIANTS, diracVariant, log10OrNull, formatValue, initialVariantValues, viewExtent } from './choices.ts';
 import { Choice, Readings, Slider, type Reading } from './inputs.ts';
 import { Plane } from './plane.ts';
 import { linearSlider, logSlider } from './scales.ts';
@@ -57,7 +56,7 @@ function solve(variant: DiracGanVariant, method: DiracGanMethod, stepSize: numbe
     const v = diracGanVectorField(variant, { theta: p.x, psi: p.y });
     return { x: v.theta, y: v.psi };
   }, extent, 11);
-  const growth = distances.every((d) => d > 0 && Number.isFinite(d)) ? measuredGrowthRate(distances) : Number.NaN;
+  const growth = growthOf(distances);
   return { points, distances, paper, computed, update, updateRadius: update ? Math.max(...update.map(complexAbs)) : Number.NaN, extent, arrows, growth };
 }
 

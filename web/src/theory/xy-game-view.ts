@@ -16,13 +16,12 @@ import {
   formatEigenvalues,
   initialBilinearState,
   linspace,
-  measuredGrowthRate,
   type BilinearMethod,
   type GamePoint,
 } from '../../../src/theory/index.ts';
 import { Chart } from '../views/chart.ts';
 import { NumberField } from '../views/controls.ts';
-import { behaviourOf, log10OrNull, formatValue, viewExtent, XY_METHOD_LABELS } from './choices.ts';
+import { behaviourOf, growthOf, log10OrNull, formatValue, viewExtent, XY_METHOD_LABELS } from './choices.ts';
 import { Choice, Readings, Slider } from './inputs.ts';
 import { Plane } from './plane.ts';
 import { linearSlider, logSlider } from './scales.ts';
@@ -53,7 +52,7 @@ function solve(method: BilinearMethod, lr: number, consensusWeight: number, step
     const next = step(initialBilinearState(p));
     return { x: next.x - p.x, y: next.y - p.y };
   }, extent, 11);
-  const growth = distances.every((d) => d > 0 && Number.isFinite(d)) ? measuredGrowthRate(distances) : Number.NaN;
+  const growth = growthOf(distances);
   return { path, rho, eigenvalues: bilinearEigenvalues(method, params), distances, extent, arrows, growth, predicted: distances.map((_, t) => distances[0] * rho ** t) };
 }
 
