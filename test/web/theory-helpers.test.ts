@@ -212,7 +212,7 @@ describe('formatValue and log10OrNull', () => {
     [123456, '1.23e+5'],
     [0, '0.0000'],
     [Infinity, '∞'],
-    [NaN, 'NaN'],
+    [NaN, '–'],
   ])('%d → %s', (v, text) => {
     expect(formatValue(v)).toBe(text);
   });

@@ -186,14 +186,14 @@ export function log10OrNull(values: readonly number[]): (number | null)[] {
 
 /**
  * A number for the page: fixed decimals in a readable range, exponent form outside it, and the
- * words for ∞ and NaN.
+ * signs ∞ and – (none) for infinite and NaN values.
  *
  * @example
  * formatValue(0.6931471805599453); // '0.6931'
  * formatValue(3.2e-9); // '3.20e-9'
  */
 export function formatValue(v: number, digits = 4): string {
-  if (Number.isNaN(v)) return 'NaN';
+  if (Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
