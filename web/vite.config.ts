@@ -1,8 +1,9 @@
 /**
- * Builds the lab (`index.html`) and the runs dashboard (`runs.html`, read from `saddlepoint serve`)
- * into `web/dist/` as plain files (hostable anywhere, relative URLs). The tfjs
- * wasm backend fetches its `.wasm` binaries at run time from a folder it is told; this config
- * copies them next to the worker script (`assets/tfjs/`) and serves them there in dev.
+ * Builds the lab (`index.html`), the runs dashboard (`runs.html`, read from `saddlepoint serve`)
+ * and the theory pages (`theory.html`) into `web/dist/` as plain files (hostable anywhere,
+ * relative URLs). The tfjs wasm backend fetches its `.wasm` binaries at run time from a folder it
+ * is told; this config copies them next to the worker script (`assets/tfjs/`) and serves them
+ * there in dev.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,7 +41,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
-    rollupOptions: { input: { lab: join(import.meta.dirname, 'index.html'), runs: join(import.meta.dirname, 'runs.html') } },
+    rollupOptions: { input: { lab: join(import.meta.dirname, 'index.html'), runs: join(import.meta.dirname, 'runs.html'), theory: join(import.meta.dirname, 'theory.html') } },
   },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },

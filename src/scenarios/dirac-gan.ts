@@ -16,15 +16,17 @@ import {
   diracGanVectorField,
   distanceToEquilibrium,
   eigenvalues2x2,
+  fieldArrows,
+  formatEigenvalues,
   measuredGrowthRate,
+  niceExtent,
   type Complex,
   type DiracGanVariant,
 } from '../theory/index.ts';
 import { chart, curvePanel, METHOD_COLORS, type CurveRow } from './charts.ts';
-import { fieldArrows, niceExtent, trajectoryPanel } from './trajectory-chart.ts';
+import { trajectoryPanel } from './trajectory-chart.ts';
 import { defineScenario, type ScenarioTable, type Verdict } from './types.ts';
 import { judge, type Check } from './verdict.ts';
-import { formatEigenvalues } from './xy-game.ts';
 
 /** Bounds of the verdict. */
 export const DIRAC_BOUNDS = {

@@ -2,6 +2,7 @@
  * A game's trajectory in its 2-D parameter plane, with the game's vector field under it: the
  * picture of the x·y game and the Dirac-GAN. Pure.
  */
+import { niceExtent, type FieldArrow } from '../theory/index.ts';
 import { panelTitle, tidy, type Layer, type Panel } from './charts.ts';
 
 /** One point of a 2-D trajectory. */
@@ -20,7 +21,7 @@ export interface TrajectoryOptions {
   /** The equilibrium, drawn as a black cross. */
   readonly equilibrium?: PathPoint;
   /** Short arrows of the game's vector field, drawn grey under the path. */
-  readonly field?: readonly { readonly x: number; readonly y: number; readonly x2: number; readonly y2: number }[];
+  readonly field?: readonly FieldArrow[];
   /** A symmetric window |x|, |y| ≤ extent (default: fitted to the path). */
   readonly extent?: number;
   readonly size?: number;
@@ -70,33 +71,4 @@ function thin<T>(points: readonly T[], max = 1500): T[] {
   if (points.length <= max) return [...points];
   const stride = (points.length - 1) / (max - 1);
   return Array.from({ length: max }, (_, i) => points[Math.round(i * stride)]);
-}
-
-/** The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ᵏ at or above `value` × 1.1: a window with a margin and round ticks. */
-export function niceExtent(value: number): number {
-  const target = value * 1.1;
-  const power = 10 ** Math.floor(Math.log10(target));
-  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * power >= target) return Number((m * power).toPrecision(6));
-  return 10 * power;
-}
-
-/**
- * Arrows of a 2-D vector field on an n × n grid over [−extent, extent]², for
- * {@link trajectoryPanel}: the longest arrow spans 80 % of a grid cell and the others scale with
- * their speed, so the picture shows where the dynamics are slow.
- */
-export function fieldArrows(field: (p: PathPoint) => PathPoint, extent: number, n = 9): { x: number; y: number; x2: number; y2: number }[] {
-  const cell = (2 * extent) / n;
-  const points: { p: PathPoint; v: PathPoint }[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const p = { x: -extent + (i + 0.5) * cell, y: -extent + (j + 0.5) * cell };
-      points.push({ p, v: field(p) });
-    }
-  }
-  const longest = Math.max(...points.map(({ v }) => Math.hypot(v.x, v.y)).filter(Number.isFinite), 1e-300);
-  const scale = (0.8 * cell) / longest;
-  return points
-    .filter(({ v }) => Number.isFinite(v.x) && Number.isFinite(v.y))
-    .map(({ p, v }) => ({ x: p.x - (v.x * scale) / 2, y: p.y - (v.y * scale) / 2, x2: p.x + (v.x * scale) / 2, y2: p.y + (v.y * scale) / 2 }));
 }

@@ -12,14 +12,16 @@ import {
   bilinearTrajectory,
   complexAbs,
   distanceToOrigin,
+  fieldArrows,
+  formatEigenvalues,
   linspace,
   measuredGrowthRate,
+  niceExtent,
   type BilinearMethod,
-  type Complex,
   type GamePoint,
 } from '../theory/index.ts';
 import { chart, curvePanel, METHOD_COLORS, type CurveRow } from './charts.ts';
-import { fieldArrows, niceExtent, trajectoryPanel } from './trajectory-chart.ts';
+import { trajectoryPanel } from './trajectory-chart.ts';
 import { defineScenario, type ScenarioTable, type Verdict } from './types.ts';
 import { judge, type Check } from './verdict.ts';
 
@@ -83,21 +85,6 @@ function behaviour(growth: number): string {
   return growth > 1 ? 'spirals out' : 'converges';
 }
 
-/** Eigenvalues as text, conjugate pairs folded into a ± b i. */
-export function formatEigenvalues(values: readonly Complex[]): string {
-  const out: string[] = [];
-  const used = new Set<number>();
-  values.forEach((v, i) => {
-    if (used.has(i)) return;
-    used.add(i);
-    const mate = values.findIndex((w, j) => !used.has(j) && Math.abs(w.re - v.re) < 1e-9 && Math.abs(w.im + v.im) < 1e-9 && v.im !== 0);
-    if (mate >= 0) {
-      used.add(mate);
-      out.push(`${v.re.toFixed(3)} ± ${Math.abs(v.im).toFixed(3)}i`);
-    } else out.push(v.im === 0 ? v.re.toFixed(3) : `${v.re.toFixed(3)} ${v.im < 0 ? '−' : '+'} ${Math.abs(v.im).toFixed(3)}i`);
-  });
-  return out.join(', ');
-}
 
 /** The xy-game scenario: five update rules on min_x max_y x·y, closed-form ρ vs measured growth. */
 export const xyGame = defineScenario({

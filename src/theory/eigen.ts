@@ -78,6 +78,27 @@ export function spectralRadius(m: Matrix): number {
   return Math.max(...eigenvalues(m).map(complexAbs));
 }
 
+/**
+ * Eigenvalues as text to three decimals, conjugate pairs folded into a ± bi.
+ *
+ * @example
+ * formatEigenvalues([{ re: 1, im: 0.2 }, { re: 1, im: -0.2 }, { re: 0.5, im: 0 }]); // '1.000 ± 0.200i, 0.500'
+ */
+export function formatEigenvalues(values: readonly Complex[]): string {
+  const out: string[] = [];
+  const used = new Set<number>();
+  values.forEach((v, i) => {
+    if (used.has(i)) return;
+    used.add(i);
+    const mate = values.findIndex((w, j) => !used.has(j) && Math.abs(w.re - v.re) < 1e-9 && Math.abs(w.im + v.im) < 1e-9 && v.im !== 0);
+    if (mate >= 0) {
+      used.add(mate);
+      out.push(`${v.re.toFixed(3)} ± ${Math.abs(v.im).toFixed(3)}i`);
+    } else out.push(v.im === 0 ? v.re.toFixed(3) : `${v.re.toFixed(3)} ${v.im < 0 ? '−' : '+'} ${Math.abs(v.im).toFixed(3)}i`);
+  });
+  return out.join(', ');
+}
+
 function checkSquare(m: Matrix, where: string): void {
   const n = m.length;
   if (n === 0) throw new RangeError(`${where}: the matrix is empty`);

@@ -21,8 +21,9 @@ export {
   divergenceCurves,
   linspace,
 } from './divergences.ts';
-export { type Complex, type Matrix, complexAbs, applyMatrix, eigenvalues2x2, eigenvalues, spectralRadius } from './eigen.ts';
+export { type Complex, type Matrix, complexAbs, applyMatrix, eigenvalues2x2, eigenvalues, spectralRadius, formatEigenvalues } from './eigen.ts';
 export { type GamePoint, type GrowthRateOptions, distanceToOrigin, measuredGrowthRate } from './growth-rate.ts';
+export { type FieldArrow, niceExtent, fieldArrows } from './phase-plane.ts';
 export {
   type BilinearMethod,
   type BilinearParams,

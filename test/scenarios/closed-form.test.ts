@@ -16,7 +16,6 @@ import {
   type ScenarioDefinition,
   type ScenarioOutput,
 } from '../../src/scenarios/index.ts';
-import { formatEigenvalues } from '../../src/scenarios/xy-game.ts';
 import { minimax, nonSaturating } from '../../src/losses/index.ts';
 import { BILINEAR_METHODS, bilinearEigenvalues, complexAbs, gaussianDensity, klDivergence, meanShiftGrid, wasserstein1 } from '../../src/theory/index.ts';
 import { selectTestBackend } from '../helpers/backend.ts';
@@ -137,10 +136,6 @@ describe('xy-game', () => {
     expect(xyGameVerdict(0.2, methods).holds).toBe(true);
     expect(xyGameVerdict(0.2, [...methods.slice(0, 2), { method: 'consensus', rho: 0.82, growth: 0.9 }]).holds).toBe(false);
     expect(xyGameVerdict(0.2, [{ method: 'simultaneous', rho: 1.02, growth: 0.99 }]).holds).toBe(false);
-  });
-
-  it('formats conjugate pairs as a ± bi', () => {
-    expect(formatEigenvalues([{ re: 1, im: 0.2 }, { re: 1, im: -0.2 }, { re: 0.5, im: 0 }])).toBe('1.000 ± 0.200i, 0.500');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMatrix, eigenvalues, eigenvalues2x2, spectralRadius, type Complex, type Matrix } from '../../src/theory/index.ts';
+import { applyMatrix, eigenvalues, eigenvalues2x2, formatEigenvalues, spectralRadius, type Complex, type Matrix } from '../../src/theory/index.ts';
 import { c, expectSameEigenvalues } from './expect-eigenvalues.ts';
 
 /** The companion matrix of the monic polynomial with these roots (real coefficients). */
@@ -146,5 +146,17 @@ describe('spectralRadius and applyMatrix', () => {
 
   it('applyMatrix multiplies', () => {
     expect(applyMatrix([[0, -1], [1, 0], [2, 3]], [1, 2])).toEqual([-2, 1, 8]);
+  });
+});
+
+describe('formatEigenvalues', () => {
+  it.each([
+    [[c(1, 0.2), c(1, -0.2), c(0.5)], '1.000 ± 0.200i, 0.500'],
+    [[c(0, 0.5), c(0, -0.5)], '0.000 ± 0.500i'],
+    [[c(-0.25), c(-1)], '-0.250, -1.000'],
+    // Not a conjugate pair: each is written on its own, the sign of its imaginary part spelt out.
+    [[c(0.5, 0.5), c(0.5, -0.25)], '0.500 + 0.500i, 0.500 − 0.250i'],
+  ])('%j → %s', (values, text) => {
+    expect(formatEigenvalues(values)).toBe(text);
   });
 });

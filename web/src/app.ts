@@ -113,6 +113,7 @@ export function App({ link, initial, side }: Props) {
       <span class="badge" data-testid="backend" title=${state.backend?.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n') ?? ''}>backend: ${state.backend?.name ?? '…'}</span>
       <span class="badge" data-testid="fps">${fps} fps</span>
       ${side ? null : html`<a href="?pair=1" class="badge" title="two labs on the same seed, side by side">side by side →</a>`}
+      <a href="./theory.html" class="badge">theory →</a>
     </header>
     ${state.problem ? html`<div class="problem" data-testid="problem">${state.problem}</div>` : null}
     ${state.config?.warnings.length ? html`<div class="warnings" data-testid="warnings">${state.config.warnings.join(' · ')}</div>` : null}

@@ -123,6 +123,7 @@ export function RunsApp() {
       <span class="badge" data-testid="root" title="the runs folder served (read-only)">${list?.root ?? '…'}</span>
       <span class="badge">${runs.length} run${runs.length === 1 ? '' : 's'}</span>
       <a href="./" class="badge">lab →</a>
+      <a href="./theory.html" class="badge">theory →</a>
     </header>
     ${problem ? html`<div class="problem" data-testid="problem">${problem}</div>` : null}
     <table class="runs-table" data-testid="runs-table">

@@ -22,7 +22,7 @@ interface Props {
  * A number input that keeps what the user is typing until it is committed (Enter or blur): the
  * page re-renders several times a second while training, and a controlled value would reset it.
  */
-function NumberField({ label, testId, value, step, min, onChange }: { label: string; testId: string; value: number; step: number; min: number; onChange(v: number): void }) {
+export function NumberField({ label, testId, value, step, min, onChange }: { label: string; testId: string; value: number; step: number; min: number; onChange(v: number): void }) {
   const [draft, setDraft] = useState<string | null>(null);
   return html`<label class="field"
     >${label}
