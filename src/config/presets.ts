@@ -109,6 +109,16 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(
       steps: 2000,
       overrides: { loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }], model: { d: { norm: 'none' } } },
     }),
+    imagePreset('mnist-cgan', 'conditional DCGAN on MNIST (Mirza & Osindero 2014): a 10-wide class embedding appended to z and as label planes to D\'s input; class accuracy by the MNIST classifier', {
+      data: 'mnist',
+      steps: 2000,
+      overrides: { model: { condition: 'concat' } as RunConfigInput['model'] },
+    }),
+    imagePreset('mnist-projection', 'projection discriminator on MNIST (Miyato & Koyama 2018): D\'s output ψ(φ(x)) + ⟨V_y, φ(x)⟩, spectral norm and the hinge loss as in the paper, G conditioned by concatenation', {
+      data: 'mnist',
+      steps: 2000,
+      overrides: { loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }], model: { condition: 'projection', d: { norm: 'none' } } as RunConfigInput['model'] },
+    }),
     imagePreset('images-dcgan', "DCGAN on the user's own images: `--data path/to/folder` (PNG/JPEG, a subfolder per class), resized and cropped to 64×64 RGB", {
       data: 'image-folder',
       steps: 5000,

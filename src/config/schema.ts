@@ -37,6 +37,14 @@ export const modelSchema = z.strictObject({
   noise: z.enum(['normal', 'uniform']).default('normal'),
   g: networkSchema('relu').prefault({}),
   d: networkSchema('leakyRelu').prefault({}),
+  /**
+   * Class conditioning, for labelled data (MNIST's digits, a mixture's modes): `none`; `concat`,
+   * a learned embedding of the class appended to G's z and to D's input (Mirza & Osindero 2014);
+   * `projection`, the same G with D's output ψ(φ(x)) + ⟨V_y, φ(x)⟩ (Miyato & Koyama 2018).
+   */
+  condition: z.enum(['none', 'concat', 'projection']).default('none'),
+  /** Width of the class embedding appended to z (and to D's input under `concat`). */
+  embedDim: positiveInt.default(10),
 });
 
 /** A validated network config. */

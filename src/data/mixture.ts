@@ -45,21 +45,24 @@ export function mixture1d(params: Mixture1dParams): Dataset {
 /**
  * A mixture of isotropic Gaussians in `dim` dimensions, from modes already checked and with
  * weights summing to 1. Each sample draws its component, then `dim` normals, so the stream of
- * draws depends only on the rng state and the mode list.
+ * draws depends only on the rng state and the mode list. The component is each sample's label
+ * (one class per mode), so a conditional GAN can be asked for a mode.
  */
 export function gaussianMixture(name: string, dim: number, modes: readonly Mode[]): Dataset {
   const weights = modes.map((m) => m.weight);
   const centers = modes.map((m) => Float64Array.from(m.center));
   const stds = modes.map((m) => m.std);
-  const draw = (n: number, rng: Rng): Float32Array => {
-    const out = new Float32Array(n * dim);
+  const draw = (n: number, rng: Rng) => {
+    const x = new Float32Array(n * dim);
+    const labels = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const k = rng.categorical(weights);
+      labels[i] = k;
       const c = centers[k];
       const s = stds[k];
-      for (let d = 0; d < dim; d++) out[i * dim + d] = c[d] + s * rng.normal();
+      for (let d = 0; d < dim; d++) x[i * dim + d] = c[d] + s * rng.normal();
     }
-    return out;
+    return { x, labels };
   };
-  return arrayDataset({ name, shape: [dim], modes, draw });
+  return arrayDataset({ name, shape: [dim], modes, classes: modes.length, draw });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createParam, weightOf, type LayerFactory } from './module.ts';
+import { initBias, initKernel, type InitName } from './init.ts';
 
 /**
  * A class-conditioning layer: a learned embedding of each sample's class id (from
@@ -33,6 +34,46 @@ export function conditionEmbedding(classes: number, dim: number): LayerFactory {
           const [n, ...spatial] = x.shape;
           const planes = tf.reshape(e, [n, ...spatial.slice(0, -1).map(() => 1), dim]);
           return tf.concat([x, tf.tile(planes, [1, ...spatial.slice(0, -1), 1])], x.rank - 1);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The projection discriminator's output (Miyato & Koyama 2018, eq. 3): on D's features φ(x)
+ * `[n, f]`, ψ(φ(x)) + ⟨V_y, φ(x)⟩ — a linear score plus the inner product of the features with
+ * a learned embedding row of each sample's class y (from `ctx.condition.labels`). One output per
+ * sample, `[n, 1]`. The embedding is a kernel, so spectral norm normalizes it with the rest of D.
+ *
+ * @example
+ * const D = sequential('D', [2], [dense(64), activation('leakyRelu'), projectionOutput(8)], rng);
+ * D.apply(x, { training: true, condition: { labels } }); // [n, 1]
+ */
+export function projectionOutput(classes: number, options: { init?: InitName } = {}): LayerFactory {
+  if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`projectionOutput: classes must be a positive integer, got ${classes}`);
+  const { init = 'he' } = options;
+  return {
+    kind: 'projection',
+    build(inputShape, rng, name) {
+      if (inputShape.length !== 1) throw new Error(`${name}: projection expects flat features, got shape [${inputShape.join(', ')}]; add flatten() before it`);
+      const f = inputShape[0];
+      const kernel = createParam(`${name}/kernel`, 'kernel', initKernel(init, f, f, 1, rng), [f, 1]);
+      const bias = createParam(`${name}/bias`, 'bias', initBias(init, 1, f, rng), [1]);
+      // Glorot-scale rows, as a dense layer from f to the class count would start.
+      const table = createParam(`${name}/embedding`, 'kernel', initKernel('glorot', classes * f, f, classes, rng), [classes, f]);
+      return {
+        name,
+        params: [kernel, bias, table],
+        buffers: [],
+        outputShape: [1],
+        apply(x, ctx) {
+          const labels = ctx.condition?.labels;
+          if (!labels) throw new Error(`${name}: this discriminator projects onto class embeddings; pass the labels as ctx.condition.labels`);
+          if (labels.shape[0] !== x.shape[0]) throw new Error(`${name}: ${labels.shape[0]} labels for a batch of ${x.shape[0]}`);
+          const linear = tf.add(tf.matMul(x as tf.Tensor2D, weightOf(kernel, ctx) as tf.Tensor2D), weightOf(bias, ctx));
+          const projected = tf.sum(tf.mul(x, tf.gather(weightOf(table, ctx), labels)), 1, true);
+          return tf.add(linear, projected);
         },
       };
     },

@@ -52,5 +52,7 @@ export async function imageGridPng(bytes: Uint8Array, shape: readonly number[], 
 export async function snapshotGridPng(snapshot: SampleSnapshot, which: 'fake' | 'real' = 'fake', options: ImageGridOptions = {}): Promise<Uint8Array | undefined> {
   const images = snapshot.images;
   if (!images) return undefined;
-  return imageGridPng(fromBase64(images[which]), images.shape, images.count, options);
+  // A conditional run's samples cycle through the classes (image i is class i mod classes): one class per column.
+  const cols = options.cols ?? (which === 'fake' && images.classes && images.classes <= images.count ? images.classes : undefined);
+  return imageGridPng(fromBase64(images[which]), images.shape, images.count, { ...options, ...(cols ? { cols } : {}) });
 }

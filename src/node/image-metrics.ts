@@ -92,7 +92,11 @@ async function runImages(dir: string, n: number, seed: number): Promise<ImageSet
     const rng = new Rng(seed).fork('metrics-noise');
     for (let start = 0; start < n; start += 500) {
       const rows = Math.min(500, n - start);
-      const values = tf.tidy(() => session.G.apply(sampleNoise(session.noise, rows, rng), { training: false }).dataSync() as Float32Array);
+      // A conditional run is asked for every class in turn, as its evaluations are.
+      const classes = session.classes;
+      const condition = classes === null ? {} : { condition: { labels: tf.tensor1d(Int32Array.from({ length: rows }, (_, i) => (start + i) % classes), 'int32') } };
+      const values = tf.tidy(() => session.G.apply(sampleNoise(session.noise, rows, rng), { training: false, ...condition }).dataSync() as Float32Array);
+      condition.condition?.labels.dispose();
       x.set(values, start * values.length / rows);
     }
     return { x, n, channels: shape[2] as 1 | 3, label: `run ${dir} at step ${session.step} (${n.toLocaleString('en-US')} generated, seed ${seed}; ${location})`, skipped: [] };

@@ -53,3 +53,4 @@ export { imageMetrics, readImageSet, METRIC_DATASETS, type ImageMetrics, type Im
 export { startServer, serveApp, isLoopback, WEB_DIST, WEB_PAGES, DEFAULT_SERVE_PORT, type ServeOptions, type RunningServer } from './serve.ts';
 export { MetricsFollower, type FollowEvent } from './metrics-follow.ts';
 export { requestSegments, resolveInside, isInside } from './safe-path.ts';
+export { sampleRun, type SampleOptions, type SampleResult } from './sample.ts';

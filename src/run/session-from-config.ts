@@ -2,23 +2,51 @@ import type { NetworkConfig, RunConfig } from '../config/index.ts';
 import { toyDatasets, type DatasetRegistry } from '../data/index.ts';
 import { ConfigError, DataError } from '../errors.ts';
 import { buildObjective, type Objective } from '../losses/index.ts';
-import { autoencoderEnergy, dcganDiscriminator, dcganGenerator, dense, flatten, mlp, mlpLayers, reshape, sequential } from '../nn/index.ts';
+import { autoencoderEnergy, conditionEmbedding, dcganDiscriminator, dcganGenerator, dense, flatten, mlp, mlpLayers, projectionOutput, reshape, sequential, type LayerFactory } from '../nn/index.ts';
 import { buildOptimizer, lrScheduleFor } from '../optim/index.ts';
 import { buildStabilizers, composeD, composeG, withStabilizerPenalties, type BuildD, type BuildG } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/index.ts';
 import { createSession, type GanSession } from '../train/index.ts';
 
-/** G's network for a spec: an MLP or a DCGAN from latent width to data shape; without stabilizers `mlp('G', noiseDim, …)`. */
-function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng): BuildG {
+/** How G and D are conditioned on the class: the kind, the class count and the embedding width; null for unconditional runs. */
+interface Conditioning {
+  kind: 'concat' | 'projection';
+  classes: number;
+  embedDim: number;
+}
+
+/** G's network for a spec: an MLP or a DCGAN from latent width to data shape; without stabilizers `mlp('G', noiseDim, …)`. A conditional G appends the class embedding to z first. */
+function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng, cond: Conditioning | null): BuildG {
   const images = shape.length > 1;
   const out = shape.reduce((a, b) => a * b, 1);
+  const embed: LayerFactory[] = cond ? [conditionEmbedding(cond.classes, cond.embedDim)] : [];
   return ({ inputWidth, norm }) => {
-    if (net.arch === 'dcgan') return sequential('G', [inputWidth], dcganGenerator(shape, { filters: net.filters, norm: net.norm, init: net.init, ...norm }), rng);
-    if (!images) return mlp('G', inputWidth, { hidden: net.hidden, out, act: net.act, alpha: net.alpha, norm: net.norm, dropout: net.dropout, init: net.init, ...norm }, rng);
+    if (net.arch === 'dcgan') return sequential('G', [inputWidth], [...embed, ...dcganGenerator(shape, { filters: net.filters, norm: net.norm, init: net.init, ...norm })], rng);
+    if (!images && !cond) return mlp('G', inputWidth, { hidden: net.hidden, out, act: net.act, alpha: net.alpha, norm: net.norm, dropout: net.dropout, init: net.init, ...norm }, rng);
     // Pixels live in [−1, 1]: the MLP's output goes through tanh, as DCGAN's does.
-    const layers = mlpLayers({ hidden: net.hidden, out, act: net.act, alpha: net.alpha, outAct: 'tanh', norm: net.norm, dropout: net.dropout, init: net.init, ...norm });
-    return sequential('G', [inputWidth], [...layers, reshape([...shape])], rng);
+    const layers = mlpLayers({ hidden: net.hidden, out, act: net.act, alpha: net.alpha, ...(images ? { outAct: 'tanh' as const } : {}), norm: net.norm, dropout: net.dropout, init: net.init, ...norm });
+    return sequential('G', [inputWidth], [...embed, ...layers, ...(images ? [reshape([...shape])] : [])], rng);
   };
+}
+
+/**
+ * The run's class conditioning, checked against the data, the loss and the stabilizers: labels
+ * are needed; BEGAN's autoencoder D has no place for the class; packing would mix several
+ * samples' labels in one judgement; unrolling's look-ahead steps D without the labels.
+ */
+function conditioningOf(config: RunConfig, data: { name: string; classes?: number }): Conditioning | null {
+  const kind = config.model.condition;
+  if (kind === 'none') return null;
+  const refuse = (field: string, message: string, received: unknown) => {
+    throw new ConfigError(`invalid config:\n  ${field}: ${message}`, [{ field, message, received }]);
+  };
+  if (!data.classes) refuse('model.condition', `'${kind}' needs labelled data (MNIST's digits, a mixture's modes); '${data.name}' has no labels`, kind);
+  if (config.loss.name === 'began') refuse('model.condition', "BEGAN's autoencoder discriminator takes no class; use 'none' or another loss", kind);
+  config.stabilizers.forEach((s, i) => {
+    if (s.name === 'packing') refuse(`stabilizers[${i}]`, 'packing judges several samples at once and would mix their classes; a conditional run cannot pack', s.name);
+    if (s.name === 'unrolled') refuse(`stabilizers[${i}]`, "unrolling's look-ahead steps D without the class labels; not available with model.condition", s.name);
+  });
+  return { kind, classes: data.classes!, embedDim: config.model.embedDim };
 }
 
 /**
@@ -26,20 +54,24 @@ function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng
  * output (any stabilizer layers go between its last hidden layer and its output layer), or BEGAN's
  * MLP autoencoder. Without stabilizers it is `mlp('D', dim, …)`.
  */
-function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng): BuildD {
+function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng, cond: Conditioning | null): BuildD {
   const { hidden, act, alpha, norm, dropout, init } = net;
   const shape = objective.discriminator;
+  // concat: the class embedding joins D's input (as label planes on images); projection: D's output projects its features onto it.
+  const embed: LayerFactory[] = cond?.kind === 'concat' ? [conditionEmbedding(cond.classes, cond.embedDim)] : [];
+  const output = (fallback: LayerFactory) => (cond?.kind === 'projection' ? projectionOutput(cond.classes, { init }) : fallback);
   return ({ inputShape, beforeOutput, norm: override }) => {
     const inputWidth = inputShape.reduce((a, b) => a * b, 1);
     if (shape === 'classifier') {
       if (net.arch === 'dcgan') {
-        const features = dcganDiscriminator(inputShape, { filters: net.filters, norm, init, alpha, ...override });
-        return sequential('D', [...inputShape], [...features, ...beforeOutput, dense(1, { init })], rng);
+        const seen = embed.length ? [...inputShape.slice(0, -1), inputShape[inputShape.length - 1] + cond!.embedDim] : inputShape;
+        const features = dcganDiscriminator(seen, { filters: net.filters, norm, init, alpha, ...override });
+        return sequential('D', [...inputShape], [...embed, ...features, ...beforeOutput, output(dense(1, { init }))], rng);
       }
       const layers = mlpLayers({ hidden, out: 1, act, alpha, norm, dropout, init, ...override });
-      const output = layers.pop()!;
+      const last = layers.pop()!;
       const flat = inputShape.length > 1 ? [flatten()] : [];
-      return sequential('D', [...inputShape], [...flat, ...layers, ...beforeOutput, output], rng);
+      return sequential('D', [...inputShape], [...flat, ...embed, ...layers, ...beforeOutput, output(last)], rng);
     }
     if (net.arch === 'dcgan') {
       throw new ConfigError("BEGAN's discriminator is an MLP autoencoder here; set model.d.arch to 'mlp' (a convolutional autoencoder is not built)", [
@@ -76,6 +108,7 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
     }
   }
   const noise = { dim: config.model.noiseDim, distribution: config.model.noise };
+  const cond = conditioningOf(config, data);
   const init = new Rng(config.seed).fork('init');
   const base = withStabilizerPenalties(buildObjective(config.loss), config.stabilizers);
   const warnings: string[] = [];
@@ -87,8 +120,8 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
   const objective: Objective = { ...base, loss: stabilizers.reduce((loss, s) => s.build?.wrapLoss?.(loss) ?? loss, base.loss) };
   return createSession({
     data,
-    G: composeG(stabilizers, generatorBuilder(data.shape, config.model.g, init.fork('G')), config.model.noiseDim),
-    D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D')), data.shape),
+    G: composeG(stabilizers, generatorBuilder(data.shape, config.model.g, init.fork('G'), cond), config.model.noiseDim),
+    D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D'), cond), data.shape),
     objective,
     optimizers: { g: buildOptimizer(config.optim.g), d: buildOptimizer(config.optim.d) },
     noise,
@@ -99,5 +132,6 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
     lrSchedule: lrScheduleFor(config.optim.schedule, { g: config.optim.g.lr, d: config.optim.d.lr }, config.steps) ?? null,
     stabilizers,
     warnings,
+    classes: cond?.classes ?? null,
   });
 }

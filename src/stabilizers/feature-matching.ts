@@ -12,11 +12,15 @@ export function featureMatchingLoss(realFeatures: tf.Tensor, fakeFeatures: tf.Te
   return tf.sum(tf.square(tf.sub(mean(realFeatures), mean(fakeFeatures)))) as tf.Scalar;
 }
 
-/** The names of the layers D records, in order, found by running D once on zeros (in eval mode: no state changes). */
+/**
+ * The names of the layers D records, in order, found by running D once on zeros (in eval mode: no
+ * state changes). The probe carries class 0 for every row, which a conditional D reads and any
+ * other ignores.
+ */
 export function recordedLayers(D: Module, inputShape: readonly number[], batch: number): string[] {
   const names: string[] = [];
   tf.tidy(() => {
-    D.apply(tf.zeros([batch, ...inputShape]), { training: false, record: (layer) => names.push(layer) });
+    D.apply(tf.zeros([batch, ...inputShape]), { training: false, condition: { labels: tf.zeros([batch], 'int32') }, record: (layer) => names.push(layer) });
   });
   return names;
 }

@@ -28,6 +28,8 @@ export interface SessionParts {
   lrSchedule?: LrSchedule | null;
   /** Default none; their `attach` is called here, once G and D exist. */
   stabilizers?: readonly Stabilizer[];
+  /** Class-conditional G and D (default: unconditional): G is given a class id per sample, drawn uniformly from `classes`. */
+  classes?: number | null;
   warnings?: readonly string[];
 }
 
@@ -66,6 +68,7 @@ export function createSession(parts: SessionParts): GanSession {
     step: 0,
     stabilizers,
     warnings: parts.warnings ?? [],
+    classes: parts.classes ?? null,
   };
   return self;
 }

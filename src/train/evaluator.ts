@@ -79,8 +79,17 @@ function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['
   };
 }
 
-function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight']): Float32Array {
-  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, weight }).dataSync() as Float32Array);
+/** The classes a conditional G is asked for in an evaluation of `n` samples: 0, 1, …, classes − 1, 0, 1, … (balanced); undefined when unconditional. */
+function evaluationLabels(session: GanSession, n: number): Int32Array | undefined {
+  const classes = session.classes;
+  return classes === null ? undefined : Int32Array.from({ length: n }, (_, i) => i % classes);
+}
+
+/** The context entry giving a conditional network `labels` (a tensor owned by the surrounding tidy). */
+const withLabels = (labels: Int32Array | undefined) => (labels ? { condition: { labels: tf.tensor1d(labels, 'int32') } } : {});
+
+function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight'], labels?: Int32Array): Float32Array {
+  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, weight, ...withLabels(labels) }).dataSync() as Float32Array);
 }
 
 /**
@@ -88,7 +97,7 @@ function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext
  * D sees the points in batches of about the training batch size, because minibatch features
  * (minibatch std, minibatch discrimination) mean something only at the size D was trained on.
  */
-function dOutputs(session: GanSession, x: Float32Array, dim: number): Float32Array {
+function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: Int32Array): Float32Array {
   const m = packingOf(session.stabilizers);
   const packs = Math.floor(x.length / dim / m);
   const chunks = Math.max(1, Math.ceil(packs / Math.max(1, Math.floor(session.batchSize / m))));
@@ -99,7 +108,8 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number): Float32Arr
     if (size === 0) continue;
     const values = tf.tidy(() => {
       const batch = tf.tensor(x.subarray(done * m * dim, (done + size) * m * dim), [size * m, ...session.data.shape]);
-      return tf.reshape(session.D.apply(batch, { training: false }), [-1]).dataSync() as Float32Array;
+      const condition = withLabels(labels?.subarray(done * m, (done + size) * m));
+      return tf.reshape(session.D.apply(batch, { training: false, ...condition }), [-1]).dataSync() as Float32Array;
     });
     out.set(values, done);
     done += size;
@@ -107,13 +117,23 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number): Float32Arr
   return out;
 }
 
-/** D's output at each point; with packing, on a pack of copies of the point. */
-function dOutputsPerPoint(session: GanSession, x: Float32Array, dim: number): Float32Array {
+/** D's output at each point; with packing, on a pack of copies of the point; for a conditional D, the mean over the classes of its reported value. */
+function dOutputsPerPoint(session: GanSession, x: Float32Array, dim: number, report: (v: number) => number = (v) => v): Float32Array {
   const m = packingOf(session.stabilizers);
-  if (m === 1) return dOutputs(session, x, dim);
+  const classes = session.classes;
+  if (classes !== null) {
+    const rows = x.length / dim;
+    const out = new Float32Array(rows);
+    for (let c = 0; c < classes; c++) {
+      const values = dOutputs(session, x, dim, new Int32Array(rows).fill(c));
+      for (let i = 0; i < rows; i++) out[i] += report(values[i]) / classes;
+    }
+    return out;
+  }
+  if (m === 1) return Float32Array.from(dOutputs(session, x, dim), report);
   const copies = new Float32Array(x.length * m);
   for (let i = 0; i < x.length / dim; i++) for (let k = 0; k < m; k++) copies.set(x.subarray(i * dim, (i + 1) * dim), (i * m + k) * dim);
-  return dOutputs(session, copies, dim);
+  return Float32Array.from(dOutputs(session, copies, dim), report);
 }
 
 const subset = (p: Points, n: number): Points => ({ data: p.data.subarray(0, Math.min(p.data.length, n * p.dim)), dim: p.dim });
@@ -145,7 +165,7 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
   if (dim === 1) {
     const [lo, hi] = surfaceRange(real, fake, 1, 0);
     const x = linspace(lo, hi, resolution * 4);
-    return { x, d: Array.from(dOutputsPerPoint(session, Float32Array.from(x), 1), report), output };
+    return { x, d: Array.from(dOutputsPerPoint(session, Float32Array.from(x), 1, report)), output };
   }
   if (dim !== 2) return undefined;
   const [x0, x1] = surfaceRange(real, fake, 2, 0);
@@ -154,8 +174,8 @@ function surface(session: GanSession, real: Float32Array, fake: Float32Array, di
   const y = linspace(y0, y1, resolution);
   const grid = new Float32Array(resolution * resolution * 2);
   y.forEach((yi, i) => x.forEach((xj, j) => grid.set([xj, yi], (i * resolution + j) * 2)));
-  const values = dOutputsPerPoint(session, grid, 2);
-  const d = y.map((_, i) => Array.from(values.subarray(i * resolution, (i + 1) * resolution), report));
+  const values = dOutputsPerPoint(session, grid, 2, report);
+  const d = y.map((_, i) => Array.from(values.subarray(i * resolution, (i + 1) * resolution)));
   return { x, y, d, output };
 }
 
@@ -186,12 +206,12 @@ function healthFields(session: GanSession, { real, fake, dReal, rng, weight }: H
     precision: div.precision,
   });
   const m = Math.min(OVERFIT_POINTS * packingOf(session.stabilizers), pointCount(real));
-  const trainReal = session.trainingData.sampleArray(m, rng.fork('train-real')).x;
-  const dTrain = dOutputs(session, trainReal, real.dim);
+  const train = session.trainingData.sampleArray(m, rng.fork('train-real'));
+  const dTrain = dOutputs(session, train.x, real.dim, session.classes === null ? undefined : train.labels);
   const over = overfittingHealth(dTrain, dReal.subarray(0, dTrain.length));
   if (session.objective.loss.output === 'logit') fields.rt = over.rt;
   fields.dTrainGap = over.gap;
-  const sens = generatorSensitivity(session.G, session.noise, rng.fork('jacobian'), { samples: SENSITIVITY_POINTS, weight });
+  const sens = generatorSensitivity(session.G, session.noise, rng.fork('jacobian'), { samples: SENSITIVITY_POINTS, weight, classes: session.classes });
   fields.sensitivity = sens.sensitivity;
   if (sens.jacobianCondition !== undefined) fields.jacobianCondition = sens.jacobianCondition;
   const spectra = { ...spectralHealth(session.D, rng.fork('spectral-d')), ...spectralHealth(session.G, rng.fork('spectral-g')) };
@@ -239,7 +259,35 @@ function referenceOf(space: FeatureSpace): { stats: FeatureStats; rows: number; 
  * and the manifold metrics against `n` reference rows (a fixed random subset, so both sets are the
  * same size), the classifier score, and Stacked MNIST's mode count and KL when the space gives digits.
  */
-function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: Rng): Partial<EvalRecord> {
+/** The fraction of points whose nearest mode is the one asked for (`labels[i]` for point i). */
+function modeAccuracy(points: Points, modes: readonly { center: readonly number[] }[], labels: Int32Array): number {
+  let hits = 0;
+  const rows = points.data.length / points.dim;
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    let bestDistance = Infinity;
+    modes.forEach((m, k) => {
+      let d = 0;
+      for (let j = 0; j < points.dim; j++) d += (points.data[i * points.dim + j] - m.center[j]) ** 2;
+      if (d < bestDistance) [bestDistance, best] = [d, k];
+    });
+    if (best === labels[i]) hits += 1;
+  }
+  return hits / rows;
+}
+
+/** The fraction of rows whose top class in `probs` is the one asked for. */
+function classifierAccuracy(probs: Float32Array, classes: number, labels: Int32Array): number {
+  let hits = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
+    if (best === labels[i]) hits += 1;
+  }
+  return hits / labels.length;
+}
+
+function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: Rng, labels?: Int32Array): Partial<EvalRecord> {
   const ref = referenceOf(space);
   const emb = space.embed(fake, n);
   const fakeFeatures: FeatureMatrix = { rows: n, cols: emb.width, data: emb.features };
@@ -255,6 +303,7 @@ function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: 
     Object.assign(fields, { featurePrecision: pr.precision, featureRecall: pr.recall, featureDensity: dc.density, featureCoverage: dc.coverage });
   }
   if (emb.probs && emb.classes) fields.classifierScore = inceptionScore({ rows: n, cols: emb.classes, data: emb.probs }, Math.min(10, n)).value;
+  if (emb.probs && emb.classes && labels && labels.every((l) => l < emb.classes!)) fields.classAccuracy = classifierAccuracy(emb.probs, emb.classes, labels);
   if (emb.digits) {
     const modes = stackedMnistModes(emb.digits);
     Object.assign(fields, { stackedModes: modes.modes, stackedKl: modes.kl });
@@ -310,7 +359,9 @@ function interpolations(session: GanSession, rng: Rng, weight: ApplyContext['wei
     const b = z.subarray((2 * p + 1) * dim, (2 * p + 2) * dim);
     for (let s = 0; s < INTERPOLATION_STEPS; s++) rows.set(slerp(a, b, s / (INTERPOLATION_STEPS - 1)), (p * INTERPOLATION_STEPS + s) * dim);
   }
-  return tf.tidy(() => session.G.apply(tf.tensor2d(rows, [rows.length / dim, dim]), { training: false, weight }).dataSync() as Float32Array);
+  // A conditional G keeps one class along each path: path p shows class p mod classes.
+  const labels = session.classes === null ? undefined : Int32Array.from({ length: rows.length / dim }, (_, r) => Math.floor(r / INTERPOLATION_STEPS) % session.classes!);
+  return tf.tidy(() => session.G.apply(tf.tensor2d(rows, [rows.length / dim, dim]), { training: false, weight, ...withLabels(labels) }).dataSync() as Float32Array);
 }
 
 /**
@@ -357,6 +408,7 @@ function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Arr
     count,
     fake: encode(fake.subarray(0, count * size)),
     real: encode(real.subarray(0, count * size)),
+    ...(session.classes !== null ? { classes: session.classes } : {}),
     interpolations: { paths: INTERPOLATION_PATHS, steps: INTERPOLATION_STEPS, images: encode(interpolations(session, rng.fork('interpolations'), weight)) },
     ...(n >= NEIGHBOUR_SAMPLES ? { neighbours: neighbourPairs(session, fake, size, rng.fork('neighbours'), encode) } : {}),
   };
@@ -375,8 +427,11 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
   const dim = sampleSize(session.data);
   const root = new Rng(seed).fork('eval');
   const weight = evaluationWeights(session, ema);
-  const fakeData = generate(session, n, root.fork('noise'), weight);
-  const realData = session.data.sampleArray(n, root.fork('real')).x;
+  const fakeLabels = evaluationLabels(session, n);
+  const fakeData = generate(session, n, root.fork('noise'), weight, fakeLabels);
+  const realBatch = session.data.sampleArray(n, root.fork('real'));
+  const realData = realBatch.x;
+  const realLabels = session.classes === null ? undefined : realBatch.labels;
   const fake: Points = { data: fakeData, dim };
   const real: Points = { data: realData, dim };
   const record: EvalRecord = { kind: 'eval', step: session.step, samples: n, ms: 0 };
@@ -399,8 +454,8 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
   record.mmd = mmd2(subset(real, mmdPoints), subset(fake, mmdPoints));
 
   const output = session.objective.loss.output;
-  const dReal = dOutputs(session, realData, dim);
-  const dFake = dOutputs(session, fakeData, dim);
+  const dReal = dOutputs(session, realData, dim, realLabels);
+  const dFake = dOutputs(session, fakeData, dim, fakeLabels);
   if (output === 'logit') {
     record.dAccuracy = discriminatorAccuracy(dReal, dFake, 0).overall;
     record.dReal = mean(Array.from(dReal, sigmoid));
@@ -412,7 +467,8 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     record.criticGap = criticGap(dReal, dFake);
   }
   if (health) Object.assign(record, healthFields(session, { real, fake, dReal, rng: root.fork('health'), weight }));
-  if (session.data.features) Object.assign(record, featureFields(session.data.features, fakeData, n, root.fork('features')));
+  if (session.data.features) Object.assign(record, featureFields(session.data.features, fakeData, n, root.fork('features'), fakeLabels));
+  else if (fakeLabels && session.data.modes) record.classAccuracy = modeAccuracy(fake, session.data.modes, fakeLabels);
 
   const images = session.data.shape.length > 1;
   const keep = images ? 0 : Math.min(snapshotPoints, n);

@@ -55,6 +55,8 @@ export interface SensitivityOptions {
   samples?: number;
   /** The weights G generates with (EMA's, where the evaluator uses them). */
   weight?: ApplyContext['weight'];
+  /** A class-conditional G's class count: sample i is taken with class i mod classes. */
+  classes?: number | null;
 }
 
 /**
@@ -90,7 +92,10 @@ export function generatorSensitivity(G: Module, noise: NoiseSpec, rng: Rng, opti
       rows[(2 * r + 1) * dz + k] = zi[k] - JACOBIAN_STEP * v[k];
     }
   });
-  const out = tf.tidy(() => G.apply(tf.tensor2d(rows, [n * probes * 2, dz]), { training: false, weight: options.weight }).dataSync() as Float32Array);
+  const classes = options.classes;
+  const condition = classes ? { condition: { labels: tf.tensor1d(Int32Array.from({ length: n * probes * 2 }, (_, r) => Math.floor(r / (2 * probes)) % classes), 'int32') } } : {};
+  const out = tf.tidy(() => G.apply(tf.tensor2d(rows, [n * probes * 2, dz]), { training: false, weight: options.weight, ...condition }).dataSync() as Float32Array);
+  condition.condition?.labels.dispose();
   const dx = out.length / (n * probes * 2);
   let normSum = 0;
   const conditions: number[] = [];

@@ -114,6 +114,11 @@ export const evalRecordSchema = z.object({
   featureCoverage: measure,
   /** The Inception Score computed with the data's classifier (the "MNIST score"): up to the number of classes. */
   classifierScore: measure,
+  /**
+   * A class-conditional run: the fraction of generated samples that are of the class G was asked
+   * for — the data's classifier's top class (MNIST), or the nearest mode (mixtures). Chance is 1/classes.
+   */
+  classAccuracy: measure,
   /** Stacked MNIST: digit triples seen (of 1,000) and KL(triple histogram ‖ uniform), over `samples`. */
   stackedModes: measure,
   stackedKl: measure,
@@ -230,6 +235,8 @@ export interface SampleSnapshot {
     count: number;
     fake: string;
     real: string;
+    /** A class-conditional run: generated image i is of class i mod `classes` (a grid `classes` wide has one class per column). */
+    classes?: number;
     /** G along `paths` spherical paths between fixed latent pairs, `steps` images each, path after path. */
     interpolations?: { paths: number; steps: number; images: string };
     /** `count` generated images, then the nearest (pixel L2) of `pool` training images to each: the memorization check. */

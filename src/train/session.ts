@@ -85,6 +85,13 @@ export interface GanSession {
   readonly stabilizers: readonly Stabilizer[];
   /** What the builder found questionable but let run (e.g. spectral norm with weight clipping), for the caller to show. */
   readonly warnings: readonly string[];
+  /**
+   * The class count of a class-conditional G and D, null for unconditional ones. Conditional: D
+   * judges each real sample with its label and each fake with the label G was given; in D's step
+   * G is given the real batch's labels (so real and fake rows pair up, as gradient penalties on
+   * interpolates need), in G's step labels drawn uniformly from the noise stream.
+   */
+  readonly classes: number | null;
 }
 
 /** `n` real samples for a training batch: from the curriculum's data when there is one. */

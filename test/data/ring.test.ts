@@ -115,15 +115,31 @@ describe('ring', () => {
   it('sample gives a [n, 2] tensor with the same draws as sampleArray, and nothing leaks', () => {
     const ds = ring8();
     const before = tf.memory().numTensors;
-    const t = ds.sample(64, new Rng(5)).x;
+    const batch = ds.sample(64, new Rng(5));
+    const t = batch.x;
     expect(t.shape).toEqual([64, 2]);
     expect(t.dtype).toBe('float32');
-    expect(t.dataSync()).toEqual(ds.sampleArray(64, new Rng(5)).x);
+    const arrays = ds.sampleArray(64, new Rng(5));
+    expect(t.dataSync()).toEqual(arrays.x);
+    expect(Array.from(batch.labels!.dataSync())).toEqual(Array.from(arrays.labels!));
     t.dispose();
+    batch.labels!.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    const empty = ds.sample(0, new Rng(5)).x;
-    expect(empty.shape).toEqual([0, 2]);
-    empty.dispose();
+    const empty = ds.sample(0, new Rng(5));
+    expect(empty.x.shape).toEqual([0, 2]);
+    empty.x.dispose();
+    empty.labels?.dispose();
+  });
+
+  it("labels each sample with its mode: the nearest centre's index", () => {
+    const ds = ring8();
+    expect(ds.classes).toBe(8);
+    const { x, labels } = ds.sampleArray(500, new Rng(2));
+    const modes = ds.modes!;
+    for (let i = 0; i < 500; i++) {
+      const d = modes.map((m) => Math.hypot(x[2 * i] - m.center[0], x[2 * i + 1] - m.center[1]));
+      expect(labels![i]).toBe(d.indexOf(Math.min(...d)));
+    }
   });
 
   it.each([

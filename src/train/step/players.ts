@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch as disposeData, sampleNoise, type Batch } from '../../data/index.ts';
 import { DivergenceError } from '../../errors.ts';
 import { variablesOf } from '../../nn/index.ts';
+import type { Rng } from '../../tensor/index.ts';
 import type { GStepView, InputSite, Players, Stabilizer } from '../../stabilizers/index.ts';
 import { sampleReal, trainingContext, type DTermView, type GanSession } from '../session.ts';
 
@@ -60,6 +61,32 @@ export interface DBatch {
 export interface GBatch {
   readonly z: tf.Tensor2D;
   readonly real?: Batch;
+  /** The class ids G is given, one per row of `z`, when the session is conditional. */
+  readonly labels?: tf.Tensor1D;
+}
+
+/** The context entry that hands class ids to a conditional network (nothing for unconditional ones). */
+export function given(labels: tf.Tensor1D | undefined): { condition?: { labels: tf.Tensor1D } } {
+  return labels ? { condition: { labels } } : {};
+}
+
+/**
+ * `n` class ids drawn uniformly from the session's classes with `rng` (a conditional G's labels in
+ * its own step); undefined for an unconditional session, which draws nothing.
+ */
+export function drawLabels(session: GanSession, n: number, rng: Rng): tf.Tensor1D | undefined {
+  const classes = session.classes;
+  if (classes === null) return undefined;
+  const ids = new Int32Array(n);
+  for (let i = 0; i < n; i++) ids[i] = rng.int(classes);
+  return tf.tensor1d(ids, 'int32');
+}
+
+/** The real batch's labels, which a conditional session needs (the builder checks the data has them). */
+function realLabels(session: GanSession, real: Batch): tf.Tensor1D | undefined {
+  if (session.classes === null) return undefined;
+  if (!real.labels) throw new Error(`the session is class-conditional but a real batch of '${session.data.name}' came without labels`);
+  return real.labels;
 }
 
 /** Scalars kept from inside a tape, by name, to be read with one device read ({@link readScalars}). */
@@ -115,12 +142,15 @@ const gStepUsesReal = (session: GanSession) => session.objective.loss.gUsesReal 
 /** Draws G's batch: noise, then a real batch if the loss or a stabilizer reads D(real) in G's step. */
 export function drawGBatch(session: GanSession): GBatch {
   const z = sampleNoise(session.noise, session.batchSize, session.rngs.noise);
-  return gStepUsesReal(session) ? { z, real: sampleReal(session, session.batchSize) } : { z };
+  const labels = drawLabels(session, session.batchSize, session.rngs.noise);
+  const conditioned = labels ? { labels } : {};
+  return gStepUsesReal(session) ? { z, real: sampleReal(session, session.batchSize), ...conditioned } : { z, ...conditioned };
 }
 
 /** Frees a drawn batch. */
 export function disposeBatch(batch: DBatch | GBatch): void {
   batch.z.dispose();
+  if ('labels' in batch) batch.labels?.dispose();
   if (batch.real) disposeData(batch.real);
 }
 
@@ -134,11 +164,19 @@ export function beforeDStep(session: GanSession): void {
  * tape over G's weights they are constants of D's loss; inside one (consensus) G(z) stays
  * differentiable w.r.t. G.
  */
-export function dInputs(session: GanSession, batch: DBatch): { real: tf.Tensor; fake: tf.Tensor } {
+export function dInputs(session: GanSession, batch: DBatch): DInputs {
   const ctx = trainingContext(session);
+  const labels = realLabels(session, batch.real);
   const real = intoD(session, batch.real.x, 'real', 'd');
-  const fake = intoD(session, session.G.apply(batch.z, ctx), 'fake', 'd');
-  return { real, fake };
+  const fake = intoD(session, session.G.apply(batch.z, { ...ctx, ...given(labels) }), 'fake', 'd');
+  return labels ? { real, fake, labels } : { real, fake };
+}
+
+/** What D's loss is computed on: real samples and G's, and in a conditional session the class ids of both (row i of each has label i). */
+export interface DInputs {
+  real: tf.Tensor;
+  fake: tf.Tensor;
+  labels?: tf.Tensor1D;
 }
 
 /**
@@ -147,10 +185,11 @@ export function dInputs(session: GanSession, batch: DBatch): { real: tf.Tensor; 
  * `dPenalty` and each term (`term:<name>`), D's mean output on real and fake in reporting units,
  * and the raw means (for the loss state).
  */
-export function discriminatorLoss(session: GanSession, inputs: { real: tf.Tensor; fake: tf.Tensor }, kept: KeptScalars): tf.Scalar {
+export function discriminatorLoss(session: GanSession, inputs: DInputs, kept: KeptScalars): tf.Scalar {
   const { D, objective, rngs } = session;
   const { real, fake } = inputs;
-  const ctx = trainingContext(session);
+  const ctx = { ...trainingContext(session), ...given(inputs.labels) };
+  // Penalties call D on real, fake or points between them: rows stay paired, so each keeps its label.
   const applyD = (x: tf.Tensor) => D.apply(x, ctx);
   const dReal = applyD(real);
   const dFake = applyD(fake);
@@ -177,10 +216,10 @@ export function generatorLoss(session: GanSession, batch: GBatch, kept: KeptScal
   const ctx = trainingContext(session);
   const fakeFeatures = new Map<string, tf.Tensor>();
   const realFeatures = new Map<string, tf.Tensor>();
-  const fake = intoD(session, G.apply(batch.z, ctx), 'fake', 'g');
-  const dFake = D.apply(fake, { ...ctx, record: (layer, a) => fakeFeatures.set(layer, a) });
+  const fake = intoD(session, G.apply(batch.z, { ...ctx, ...given(batch.labels) }), 'fake', 'g');
+  const dFake = D.apply(fake, { ...ctx, ...given(batch.labels), record: (layer, a) => fakeFeatures.set(layer, a) });
   const real = batch.real && intoD(session, batch.real.x, 'real', 'g');
-  const dReal = real ? D.apply(real, { ...ctx, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
+  const dReal = real ? D.apply(real, { ...ctx, ...given(batch.real && realLabels(session, batch.real)), record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
   const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, ...(real ? { dReal } : {}), realFeatures, dOptimizer: session.optimizers.d };
   const loss = session.stabilizers.reduce((l, s) => s.step?.gLoss?.(l, view) ?? l, objective.loss.g(dFake, dReal));
   return session.terms.g.reduce((total, t) => {
