@@ -24,7 +24,7 @@ async function serve(runsDir: string, flags: ServeFlags, first: 'dashboard' | 'l
     );
   }
   process.stdout.write(first === 'lab' ? `saddlepoint lab: ${server.url}\n` : `saddlepoint serve: ${server.url}\n`);
-  process.stderr.write(`runs dashboard: ${server.url}runs.html · lab: ${server.url} · runs from ${server.runsDir} (read-only) · Ctrl-C to stop\n`);
+  process.stderr.write(`runs dashboard: ${server.url}runs.html · lab: ${server.url} · theory: ${server.url}theory.html · runs from ${server.runsDir} (read-only) · Ctrl-C to stop\n`);
   // The first Ctrl-C closes the streams and the socket; the process then ends on its own (a second one quits at once).
   let stop = () => {};
   const stopped = new Promise<void>((done) => (stop = done));

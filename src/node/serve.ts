@@ -27,7 +27,7 @@ import { isInside, requestSegments, resolveInside } from './safe-path.ts';
 /** The web app's build (`npm run build:web`), beside the package's `src/` or `dist/`. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 /** The pages the server needs from the build. */
-export const WEB_PAGES = { lab: 'index.html', runs: 'runs.html' } as const;
+export const WEB_PAGES = { lab: 'index.html', runs: 'runs.html', theory: 'theory.html' } as const;
 /** The port `serve` listens on unless told. */
 export const DEFAULT_SERVE_PORT = 7860;
 

@@ -137,6 +137,7 @@ beforeAll(async () => {
   mkdirSync(web);
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>lab</title>');
   writeFileSync(join(web, 'runs.html'), '<!doctype html><title>runs</title>');
+  writeFileSync(join(web, 'theory.html'), '<!doctype html><title>theory</title>');
   writeFileSync(join(temp, 'outside', 'secret.txt'), SECRET);
   writeFileSync(join(temp, 'outside', 'run-like', 'config.json'), JSON.stringify({ secret: SECRET }));
   const config = join(temp, 'tiny.json');
@@ -346,7 +347,7 @@ describe('saddlepoint serve (the command)', () => {
     });
     await expect(startServer({ runsDir: runs, port: 0, webDist: join(temp, 'no-build') })).rejects.toMatchObject({
       name: 'DataError',
-      message: `${join(temp, 'no-build')}: the web app is not built (no index.html, runs.html); build it with: npm run build:web`,
+      message: `${join(temp, 'no-build')}: the web app is not built (no index.html, runs.html, theory.html); build it with: npm run build:web`,
     });
   });
 

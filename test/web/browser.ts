@@ -2,11 +2,12 @@
  * Browser-test plumbing: the built lab served by Vite's preview server on a free loopback port,
  * and Debian's chromium driven by playwright-core with a fresh profile.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { startServer, type RunningServer } from '../../src/node/index.ts';
 
 /** Where the browser tests write their screenshots (gitignored). */
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/web');
@@ -46,3 +47,44 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   };
 }
 export type { Browser };
+
+/** A built site served by `serve`'s server over an empty runs folder, and a chromium page on it collecting console errors, page errors and HTTP errors. */
+export interface SiteInChromium {
+  /** The temp folder holding `runs/` and the built `web/`. */
+  temp: string;
+  server: RunningServer;
+  page: Page;
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the site into a temp folder (so the lab's test, which rebuilds web/dist, cannot pull it
+ * away), serves it with `startServer` and opens a chromium page on it. Refuses to start without
+ * Debian's chromium.
+ */
+export async function siteInChromium(prefix: string): Promise<SiteInChromium> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const temp = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(temp, 'runs'));
+  await buildSite(join(temp, 'web'));
+  const server = await startServer({ runsDir: join(temp, 'runs'), port: 0, webDist: join(temp, 'web') });
+  const browser = await launchChromium();
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  return {
+    temp,
+    server,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(temp, { recursive: true, force: true });
+    },
+  };
+}

@@ -5,20 +5,18 @@
  * labs side by side. Screenshots go to test-artifacts/web/ (lab-*.png).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/node/index.ts';
 import { cli } from '../helpers/cli.ts';
-import { ARTIFACTS, CHROMIUM, buildSite, launchChromium } from './browser.ts';
+import { ARTIFACTS, siteInChromium, type SiteInChromium } from './browser.ts';
 
+let site: SiteInChromium;
 let temp: string;
-let server: RunningServer;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let server: SiteInChromium['server'];
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
 
 const text = async (id: string) => (await page.getByTestId(id).first().textContent()) ?? '';
 const stepCount = async () => Number(await text('readout-step'));
@@ -32,22 +30,12 @@ const pause = async () => {
 
 describe('the lab’s views in chromium', { timeout: 150_000 }, () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    temp = mkdtempSync(join(tmpdir(), 'sp-lab-views-'));
-    mkdirSync(join(temp, 'runs'));
-    await buildSite(join(temp, 'web'));
-    server = await startServer({ runsDir: join(temp, 'runs'), port: 0, webDist: join(temp, 'web') });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    site = await siteInChromium('sp-lab-views-');
+    ({ temp, server, page, problems } = site);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (temp) rmSync(temp, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('trains as soon as it opens, with no setup', async () => {

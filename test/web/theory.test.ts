@@ -6,12 +6,9 @@
  * test-artifacts/web/theory-xy.png, theory-dirac-minimax.png, theory-dirac.png (R1), theory-js-dirac.png,
  * theory-js.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/node/index.ts';
 import {
   bilinearSpectralRadius,
   bilinearTrajectory,
@@ -23,13 +20,12 @@ import {
   type BilinearMethod,
   type DiracGanVariant,
 } from '../../src/theory/index.ts';
-import { ARTIFACTS, CHROMIUM, buildSite, launchChromium } from './browser.ts';
+import { ARTIFACTS, siteInChromium, type SiteInChromium } from './browser.ts';
 
-let temp: string;
-let server: RunningServer;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
+let site: SiteInChromium;
+let server: SiteInChromium['server'];
 let page: Page;
-const problems: string[] = [];
+let problems: string[];
 
 /** The number behind a reading (its data-value). */
 const value = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
@@ -45,25 +41,14 @@ const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name), fu
 
 describe('the theory page in chromium', { timeout: 30_000 }, () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    temp = mkdtempSync(join(tmpdir(), 'sp-theory-web-'));
-    mkdirSync(join(temp, 'runs'));
-    await buildSite(join(temp, 'web'));
-    server = await startServer({ runsDir: join(temp, 'runs'), port: 0, webDist: join(temp, 'web') });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+    site = await siteInChromium('sp-theory-web-');
+    ({ server, page, problems } = site);
     await page.goto(`${server.url}theory.html`);
     await page.getByTestId('section-xy').waitFor();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (temp) rmSync(temp, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('is linked from the runs dashboard, and opens on the x·y game', async () => {
