@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.ts';
 import { nodeDatasets } from '../../src/node/datasets.ts';
-import { activation, dense, projectionOutput, sequential } from '../../src/nn/index.ts';
+import { activation, conditionEmbedding, dcganDiscriminator, dcganGenerator, dense, projectionOutput, sequential } from '../../src/nn/index.ts';
 import { sessionFromConfig } from '../../src/run/index.ts';
 import { Rng } from '../../src/tensor/index.ts';
 import { disposeSession, evaluate, ganStep } from '../../src/train/index.ts';
@@ -48,6 +48,28 @@ describe('projectionOutput', () => {
     const out = D.apply(x, { training: false, condition: { labels: labels([0, 3]) } }).dataSync();
     expect(Math.abs(out[0] - out[1])).toBeGreaterThan(1e-4);
     expect(D.params.filter((p) => p.role === 'kernel').map((p) => p.name).filter((n) => n.endsWith('/embedding'))).toHaveLength(1);
+  });
+});
+
+describe('conditional DCGAN networks (images)', () => {
+  it('G: the class embedding joins z before the projection, so the class changes the image', () => {
+    const G = sequential('G', [6], [conditionEmbedding(10, 4), ...dcganGenerator([16, 16, 1], { filters: 8, norm: 'none' })], new Rng(3));
+    const z = tf.tile(tf.randomNormal([1, 6], 0, 1, 'float32', 1), [2, 1]);
+    const out = G.apply(z, { training: false, condition: { labels: labels([1, 7]) } });
+    expect(out.shape).toEqual([2, 16, 16, 1]);
+    const [a, b] = tf.unstack(out).map((t) => Array.from(t.dataSync()));
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeGreaterThan(1e-4);
+  });
+
+  it.each(['concat', 'projection'] as const)('D (%s): the same image scores differently under two classes', (kind) => {
+    const layers =
+      kind === 'concat'
+        ? [conditionEmbedding(10, 3), ...dcganDiscriminator([16, 16, 4], { filters: 8, norm: 'none' }), dense(1)]
+        : [...dcganDiscriminator([16, 16, 1], { filters: 8, norm: 'none' }), projectionOutput(10)];
+    const D = sequential('D', [16, 16, 1], layers, new Rng(5));
+    const x = tf.tile(tf.randomUniform([1, 16, 16, 1], -1, 1, 'float32', 2), [2, 1, 1, 1]);
+    const out = D.apply(x, { training: false, condition: { labels: labels([0, 9]) } }).dataSync();
+    expect(Math.abs(out[0] - out[1])).toBeGreaterThan(1e-5);
   });
 });
 
