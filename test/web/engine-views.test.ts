@@ -185,6 +185,9 @@ describe('loading a run', () => {
     const mnist = files.map((f) => (f.path.endsWith('config.json') ? { ...f, data: new TextEncoder().encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(f.data)), data: { kind: 'mnist' } })) } : f));
     await b.engine.handle({ type: 'load', name: 'mnist.tar', files: mnist });
     expect(b.last('error')!.message).toMatch(/^mnist\.tar: the run trains 'mnist'; the lab shows 2-D data/);
+    const brokenLog = files.map((f) => (f.path.endsWith('metrics.jsonl') ? { ...f, data: new TextEncoder().encode('{"kind":"step"\n') } : f));
+    await b.engine.handle({ type: 'load', name: 'log.tar', files: brokenLog });
+    expect(b.last('error')!.message).toMatch(/^log\.tar\/metrics\.jsonl line 1: not JSON/);
     await b.engine.handle({ type: 'step', count: 1 });
     expect(b.last('state')!.step).toBe(4);
   });

@@ -24,6 +24,7 @@ import {
   ganStep,
   playerStep,
   runRecordSchema,
+  type CheckpointManifest,
   type EvalRecord,
   type GanSession,
   type SampleSnapshot,
@@ -220,13 +221,16 @@ function runFiles(files: readonly { path: string; data: Uint8Array }[], name: st
 export async function storeFromFiles(files: readonly { path: string; data: Uint8Array }[], name: string): Promise<{ store: ReturnType<typeof memoryStore>; files: Map<string, Uint8Array> }> {
   const byPath = runFiles(files, name);
   const read = (path: string) => new TextDecoder().decode(byPath.get(path));
+  /** JSON text of the file at `where`, or an error naming it. */
+  const json = (text: string, where: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new Error(`${name}/${where}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+  };
   const store = memoryStore(name);
-  let stored: Record<string, unknown>;
-  try {
-    stored = JSON.parse(read('config.json')) as Record<string, unknown>;
-  } catch (err) {
-    throw new Error(`${name}/config.json: not JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
+  const stored = json(read('config.json'), 'config.json') as Record<string, unknown>;
   const { _run, ...config } = stored;
   await store.writeConfig(config as unknown as RunConfig, (_run ?? {}) as Record<string, unknown>);
   if (byPath.has('metrics.jsonl')) {
@@ -234,14 +238,14 @@ export async function storeFromFiles(files: readonly { path: string; data: Uint8
       .split('\n')
       .forEach((line, i) => {
         if (line.trim() === '') return;
-        const parsed = runRecordSchema.safeParse(JSON.parse(line));
+        const parsed = runRecordSchema.safeParse(json(line, `metrics.jsonl line ${i + 1}`));
         if (!parsed.success) throw new Error(`${name}/metrics.jsonl line ${i + 1}: not a run record (${parsed.error.issues[0]?.message ?? 'invalid'})`);
         store.run.records.push(parsed.data);
       });
   }
   // A checkpoint's two files picked on their own (not under checkpoints/<step>/): placed by the step their manifest names.
   if (byPath.has(MANIFEST_FILE) && byPath.has(WEIGHTS_FILE)) {
-    const step = (JSON.parse(read(MANIFEST_FILE)) as { step?: unknown }).step;
+    const step = (json(read(MANIFEST_FILE), MANIFEST_FILE) as { step?: unknown }).step;
     if (typeof step !== 'number') throw new Error(`${name}/${MANIFEST_FILE}: no step in it; is it a saddlepoint checkpoint?`);
     byPath.set(`checkpoints/${step}/${MANIFEST_FILE}`, byPath.get(MANIFEST_FILE)!);
     byPath.set(`checkpoints/${step}/${WEIGHTS_FILE}`, byPath.get(WEIGHTS_FILE)!);
@@ -251,7 +255,7 @@ export async function storeFromFiles(files: readonly { path: string; data: Uint8
     if (!m || m[2] !== MANIFEST_FILE) continue;
     const weights = byPath.get(`checkpoints/${m[1]}/${WEIGHTS_FILE}`);
     if (!weights) throw new Error(`${name}/checkpoints/${m[1]}: ${WEIGHTS_FILE} is missing`);
-    store.run.checkpoints.set(Number(m[1]), { manifest: JSON.parse(new TextDecoder().decode(data)), weights });
+    store.run.checkpoints.set(Number(m[1]), { manifest: json(new TextDecoder().decode(data), path) as CheckpointManifest, weights });
   }
   return { store, files: byPath };
 }
