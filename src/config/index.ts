@@ -1,4 +1,4 @@
-export { runConfigSchema, runConfigSchemaFor, modelSchema, type RunConfig, type RunConfigInput, type NetworkConfig } from './schema.ts';
+export { runConfigSchema, runConfigSchemaFor, modelSchema, CONDITIONS, type RunConfig, type RunConfigInput, type NetworkConfig } from './schema.ts';
 export { PRESETS, PRESET_NAMES, definePreset, type Preset } from './presets.ts';
 export { resolveConfig, parseSetting, parseConfigText, type ConfigSources } from './resolve.ts';
 export { mergeConfig, type JsonObject } from './merge.ts';

@@ -30,6 +30,14 @@ function networkSchema(defaultAct: (typeof ACTIVATION_NAMES)[number]) {
   });
 }
 
+/** The ways G and D can be conditioned on the class (`model.condition`), each with what it does. */
+export const CONDITIONS = {
+  none: 'unconditional',
+  concat: "a class embedding appended to G's z and to D's input (Mirza & Osindero 2014)",
+  projection: "G as in concat; D's output ψ(φ(x)) + ⟨V_y, φ(x)⟩ (Miyato & Koyama 2018)",
+} as const;
+const CONDITION_KINDS = Object.keys(CONDITIONS) as [keyof typeof CONDITIONS, ...(keyof typeof CONDITIONS)[]];
+
 /** The two networks and the latent space. */
 export const modelSchema = z.strictObject({
   /** Width of the latent noise z. */
@@ -42,7 +50,7 @@ export const modelSchema = z.strictObject({
    * a learned embedding of the class appended to G's z and to D's input (Mirza & Osindero 2014);
    * `projection`, the same G with D's output ψ(φ(x)) + ⟨V_y, φ(x)⟩ (Miyato & Koyama 2018).
    */
-  condition: z.enum(['none', 'concat', 'projection']).default('none'),
+  condition: z.enum(CONDITION_KINDS).default('none'),
   /** Width of the class embedding appended to z (and to D's input under `concat`). */
   embedDim: positiveInt.default(10),
 });

@@ -117,16 +117,20 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: In
   return out;
 }
 
-/** D's output at each point; with packing, on a pack of copies of the point; for a conditional D, the mean over the classes of its reported value. */
+/**
+ * D's output at each point; with packing, on a pack of copies of the point; for a conditional D,
+ * the largest over the classes of its reported value ("real for some class": a mean would be
+ * fake-like everywhere, since each point is real for at most one class).
+ */
 function dOutputsPerPoint(session: GanSession, x: Float32Array, dim: number, report: (v: number) => number = (v) => v): Float32Array {
   const m = packingOf(session.stabilizers);
   const classes = session.classes;
   if (classes !== null) {
     const rows = x.length / dim;
-    const out = new Float32Array(rows);
+    const out = new Float32Array(rows).fill(-Infinity);
     for (let c = 0; c < classes; c++) {
       const values = dOutputs(session, x, dim, new Int32Array(rows).fill(c));
-      for (let i = 0; i < rows; i++) out[i] += report(values[i]) / classes;
+      for (let i = 0; i < rows; i++) out[i] = Math.max(out[i], report(values[i]));
     }
     return out;
   }

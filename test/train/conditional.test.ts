@@ -135,7 +135,7 @@ describe('training a conditional GAN on ring8 (seeded, 300 steps)', () => {
     expect(record.classAccuracy!).toBeGreaterThanOrEqual(0.9);
     // Every mode is reached (the count of modes with high-quality samples lags: projection's samples are still wide here).
     expect(new Set(snapshot.fake.map((p) => Math.round(((Math.atan2(p[1], p[0]) / (2 * Math.PI)) * 8 + 8) % 8) % 8)).size).toBe(8);
-    // The surface is D averaged over the classes: defined on the grid.
+    // The surface is D's largest value over the classes: defined on the grid.
     expect(snapshot.surface?.d.length).toBeGreaterThan(0);
     disposeSession(session);
   });

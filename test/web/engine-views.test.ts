@@ -126,6 +126,27 @@ describe('the doctor in the lab', () => {
   });
 });
 
+describe('class conditioning in the lab', () => {
+  it("restarts with G asked for each mode; evaluations carry class accuracy, the arrows and the manifold work", async () => {
+    const { engine, last, init } = harness();
+    await init();
+    await engine.handle({ type: 'settings', settings: { ...base, condition: 'concat' } });
+    const config = last('config')!;
+    expect([config.applied, config.config.model.condition]).toEqual(['restarted', 'concat']);
+    const e = last('eval')!;
+    expect(e.record.classAccuracy).toBeGreaterThanOrEqual(0);
+    expect(e.pushes).toHaveLength(e.snapshot.fake.length);
+    expect(e.manifold!.grid).toHaveLength(15);
+    await engine.handle({ type: 'step', count: 10 });
+    expect(last('eval')!.record.step).toBe(10);
+    expect(last('error')).toBeUndefined();
+    // Conditioning on data without labels is refused, and the conditional session keeps running.
+    await engine.handle({ type: 'settings', settings: { ...base, data: 'spiral', condition: 'projection' } });
+    expect(last('error')!.message).toContain("'projection' needs labelled data");
+    expect(last('config')!.config.model.condition).toBe('concat');
+  });
+});
+
 describe('a points file', () => {
   it('trains on a CSV with a header, and refuses a malformed one naming the line', async () => {
     const { engine, last, init } = harness();

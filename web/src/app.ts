@@ -201,7 +201,7 @@ function configSummary(config: import('./core.ts').RunConfig, applied: string): 
     `applied: ${applied}`,
     `data: ${config.data.kind}   loss: ${config.loss.name}   k: ${config.dStepsPerG}   batch: ${config.batchSize}`,
     `lr G: ${config.optim.g.lr}   lr D: ${config.optim.d.lr}   game: ${config.optim.game.name}`,
-    `stabilizers: ${stabilizers}`,
+    `stabilizers: ${stabilizers}   condition: ${config.model.condition}`,
     `G ${config.model.g.hidden.join('×')} ${config.model.g.act}   D ${config.model.d.hidden.join('×')} ${config.model.d.act}   z: ${config.model.noiseDim}`,
   ].join('\n');
 }

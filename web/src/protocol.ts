@@ -17,6 +17,8 @@ export interface LabSettings {
   /** Discriminator steps per generator step. */
   k: number;
   seed: number;
+  /** Class conditioning (`model.condition`): G asked for a mode, D judging with it; absent is `none`. */
+  condition?: 'none' | 'concat' | 'projection';
 }
 
 /** A named choice from one of the core's registries, with its one-line summary. */
@@ -30,6 +32,8 @@ export interface Catalog {
   losses: CatalogEntry[];
   remedies: CatalogEntry[];
   datasets: CatalogEntry[];
+  /** The ways G and D can be conditioned on the class (`model.condition`). */
+  conditions: CatalogEntry[];
 }
 
 /** Page → worker. */
@@ -59,6 +63,7 @@ export type Player = 'd' | 'g';
  * the i-th z₂ and j-th z₁.
  */
 export interface Manifold {
+  /** For a class-conditional G, the manifold of class 0. */
   grid: number[][][];
   span: number;
   noiseDim: number;

@@ -75,13 +75,19 @@ export function Controls({ state, settings, onRun, onSettings }: Props) {
         ${catalog.losses.map((l) => html`<option value=${l.name} title=${l.summary}>${l.name}</option>`)}
       </select></label
     >
+    <label class="field"
+      >class conditioning (a mixture's modes are its classes)
+      <select data-testid="condition" value=${settings.condition ?? 'none'} onChange=${(e: Event) => onSettings({ ...settings, condition: (e.currentTarget as HTMLSelectElement).value as LabSettings['condition'] })}>
+        ${catalog.conditions.map((c) => html`<option value=${c.name} title=${c.summary}>${c.name}</option>`)}
+      </select></label
+    >
     <div class="row">
       <${NumberField} label="lr G" testId="lrG" value=${settings.lrG} step=${1e-4} min=${1e-6} onChange=${(v: number) => onSettings({ ...settings, lrG: v })} />
       <${NumberField} label="lr D" testId="lrD" value=${settings.lrD} step=${1e-4} min=${1e-6} onChange=${(v: number) => onSettings({ ...settings, lrD: v })} />
       <${NumberField} label="k" testId="k" value=${settings.k} step=${1} min=${1} onChange=${(v: number) => onSettings({ ...settings, k: Math.round(v) })} />
       <${NumberField} label="seed" testId="seed" value=${settings.seed} step=${1} min=${0} onChange=${(v: number) => onSettings({ ...settings, seed: Math.round(v) })} />
     </div>
-    <p class="hint">lr and k change the running session in place; data, loss, remedies and seed restart it from step 0.</p>
+    <p class="hint">lr and k change the running session in place; data, loss, conditioning, remedies and seed restart it from step 0.</p>
     <fieldset class="remedies" data-testid="remedies">
       <legend>remedies</legend>
       ${catalog.remedies.map(

@@ -16,10 +16,13 @@ export interface GraphLayer {
 export function modelLayers(config: RunConfig, dataDim = 2): { g: GraphLayer[]; d: GraphLayer[] } {
   const m = config.stabilizers.reduce((n, s) => (s.name === 'packing' && 'm' in s ? n * Number(s.m) : n), 1);
   const hidden = (net: RunConfig['model']['g']) => net.hidden.map((width) => ({ width, label: [net.act, net.norm !== 'none' ? `${net.norm} norm` : ''].filter(Boolean).join(' · ') }));
-  const dOut = config.loss.name === 'began' ? { width: dataDim * m, label: 'reconstruction (energy)' } : { width: 1, label: 'score' };
+  const cond = config.model.condition;
+  const e = cond === 'none' ? 0 : config.model.embedDim;
+  const dOut = config.loss.name === 'began' ? { width: dataDim * m, label: 'reconstruction (energy)' } : { width: 1, label: cond === 'projection' ? 'score + ⟨V_y, φ⟩' : 'score' };
+  const z = `z ~ ${config.model.noise === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'}`;
   return {
-    g: [{ width: config.model.noiseDim, label: `z ~ ${config.model.noise === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'}` }, ...hidden(config.model.g), { width: dataDim, label: 'x' }],
-    d: [{ width: dataDim * m, label: m > 1 ? `x, packs of ${m}` : 'x' }, ...hidden(config.model.d), dOut],
+    g: [{ width: config.model.noiseDim + e, label: e ? 'z + class' : z }, ...hidden(config.model.g), { width: dataDim, label: 'x' }],
+    d: [{ width: dataDim * m + (cond === 'concat' ? e : 0), label: m > 1 ? `x, packs of ${m}` : cond === 'concat' ? 'x + class' : 'x' }, ...hidden(config.model.d), dOut],
   };
 }
 

@@ -16,6 +16,7 @@ export function Readout({ state }: { state: LabState }) {
     ['JS (grid)', 'js', fmt(e?.js)],
     ['W1 (sliced)', 'w1', fmt(e?.w1)],
     ['D accuracy', 'dacc', fmt(e?.dAccuracy)],
+    ...(e?.classAccuracy !== undefined ? ([['class accuracy', 'class-acc', `${(100 * e.classAccuracy).toFixed(1)} %`]] as [string, string, string][]) : []),
     ['evaluated at', 'eval-step', e ? String(e.step) : '–'],
     ['evaluation ms', 'eval-ms', e ? e.ms.toFixed(0) : '–'],
   ];

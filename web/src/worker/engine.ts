@@ -5,7 +5,7 @@
  * {@link WorkerEvent}s this emits, so swapping today's API for `runSession` with a memory store
  * changes this file alone.
  */
-import { PRESETS, REMEDIES, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
+import { CONDITIONS, PRESETS, REMEDIES, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
 import { defineDataset, extendDatasets, parsePoints, points, toyDatasets, TOY_DATASET_NAMES, type Dataset } from '../../../src/data/index.ts';
 import { DOCTOR_CHANGES, LiveDoctor, findingRecord, type LiveDoctorOptions } from '../../../src/doctor/index.ts';
 import { memoryStore, restoreRun, sessionFromConfig } from '../../../src/run/index.ts';
@@ -105,6 +105,7 @@ export function catalog(): Catalog {
       .filter(([name]) => name !== 'none')
       .map(([name, r]) => ({ name, summary: r.summary })),
     datasets: [...datasets, { name: DRAWN, summary: 'the points you draw on the canvas (click or drag)' }],
+    conditions: Object.entries(CONDITIONS).map(([name, summary]) => ({ name, summary })),
   };
 }
 
@@ -126,6 +127,7 @@ export function configFor(settings: LabSettings, evalEvery: number, evalSamples:
       seed: settings.seed,
       optim: { g: { lr: settings.lrG }, d: { lr: settings.lrD } },
       eval: { every: evalEvery, samples: evalSamples },
+      ...(settings.condition && settings.condition !== 'none' ? { model: { condition: settings.condition } } : {}),
     },
     // The remedies bring their recommended settings where the lab's controls leave a field open (β2, λ, spectral norm's hinge).
     remedy: settings.remedies.length ? settings.remedies.join('+') : undefined,
@@ -134,7 +136,7 @@ export function configFor(settings: LabSettings, evalEvery: number, evalSamples:
 
 /** The parts of the settings that change only numbers the running session reads each step. */
 function onlyLiveChanges(a: LabSettings, b: LabSettings): boolean {
-  return a.data === b.data && a.loss === b.loss && a.seed === b.seed && a.remedies.join('+') === b.remedies.join('+');
+  return a.data === b.data && a.loss === b.loss && a.seed === b.seed && a.remedies.join('+') === b.remedies.join('+') && (a.condition ?? 'none') === (b.condition ?? 'none');
 }
 
 /**
@@ -149,8 +151,10 @@ export function generatorPushes(session: GanSession, fake: number[][], real: num
   const count = n - (n % m);
   if (count === 0) return [];
   return tf.tidy(() => {
-    const dReal = session.D.apply(tf.tensor2d(real.slice(0, count)), { training: false });
-    const lossOf = (x: tf.Tensor) => session.objective.loss.g(session.D.apply(x, { training: false }), dReal);
+    // A conditional D judges each point with the class it was generated for: the evaluator asks for class i mod classes.
+    const ctx = { training: false, ...(session.classes === null ? {} : { condition: { labels: tf.tensor1d(Int32Array.from({ length: count }, (_, i) => i % session.classes!), 'int32') } }) };
+    const dReal = session.D.apply(tf.tensor2d(real.slice(0, count)), ctx);
+    const lossOf = (x: tf.Tensor) => session.objective.loss.g(session.D.apply(x, ctx), dReal);
     const grad = tf.grad(lossOf)(tf.tensor2d(fake.slice(0, count)));
     return tf.neg(grad).arraySync() as number[][];
   });
@@ -175,7 +179,10 @@ export function manifoldOf(session: GanSession): Manifold | undefined {
       if (dim > 1) z[at + 1] = z2;
     }),
   );
-  const out = tf.tidy(() => session.G.apply(tf.tensor2d(z, [rows.length * cols.length, dim]), { training: false }).dataSync() as Float32Array);
+  // A conditional G is drawn for class 0 (the manifold of one class).
+  const condition = session.classes === null ? {} : { condition: { labels: tf.zeros([rows.length * cols.length], 'int32') as tf.Tensor1D } };
+  const out = tf.tidy(() => session.G.apply(tf.tensor2d(z, [rows.length * cols.length, dim]), { training: false, ...condition }).dataSync() as Float32Array);
+  condition.condition?.labels.dispose();
   const grid = rows.map((_, i) => cols.map((_, j) => [out[2 * (i * cols.length + j)], out[2 * (i * cols.length + j) + 1]]));
   return { grid, span, noiseDim: dim };
 }
@@ -391,7 +398,7 @@ export function createEngine(emit: (event: WorkerEvent) => void, options: Engine
     const restored = await restoreRun(store, { datasets: labDatasets(() => points(loadedPoints, 2, { name: DRAWN })) });
     const records = (await store.readRecords()).filter((r): r is StepRecord | EvalRecord => (r.kind === 'step' || r.kind === 'eval') && r.step <= restored.session.step);
     const c = restored.config;
-    const next: LabSettings = { data: data.kind === 'points' ? DRAWN : c.data.kind, loss: c.loss.name, remedies: [], lrG: c.optim.g.lr, lrD: c.optim.d.lr, k: c.dStepsPerG, seed: c.seed };
+    const next: LabSettings = { data: data.kind === 'points' ? DRAWN : c.data.kind, loss: c.loss.name, remedies: [], lrG: c.optim.g.lr, lrD: c.optim.d.lr, k: c.dStepsPerG, seed: c.seed, condition: c.model.condition };
     // The lab's own evaluations keep its cadence; the run's config is otherwise as it was stored.
     const labConfig: RunConfig = { ...c, eval: { ...c.eval, every: evalEvery, samples: evalSamples } };
     drawn = loadedPoints;
