@@ -101,6 +101,13 @@ describe('a conditional session', () => {
     disposeSession(session);
   });
 
+  it("projection with spectral norm and the hinge loss (the paper's setting; the embedding is normalized as a kernel) steps, finite", () => {
+    const session = sessionFromConfig(ring8({ loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }], model: { condition: 'projection' } }));
+    const records = [0, 1, 2].map(() => ganStep(session));
+    expect(records.every((r) => Number.isFinite(r.dLoss) && Number.isFinite(r.gLoss))).toBe(true);
+    disposeSession(session);
+  });
+
   it('an unconditional session draws no labels: its records are those of before (the same numbers for the same seed)', () => {
     const a = sessionFromConfig(tinyConfig());
     expect(a.classes).toBeNull();
