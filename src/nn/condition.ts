@@ -79,3 +79,16 @@ export function projectionOutput(classes: number, options: { init?: InitName } =
     },
   };
 }
+
+/** Class ids that cycle through `classes`: sample i is class (start + i) mod classes (balanced, as evaluations and sample grids ask for them). */
+export function cyclingLabels(n: number, classes: number, start = 0): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => (start + i) % classes);
+}
+
+/**
+ * The {@link ApplyContext} entry handing `labels` to a conditional network (nothing when there are
+ * none). The tensor is the caller's: made inside a tidy it goes with it, otherwise dispose it.
+ */
+export function labelsCondition(labels: Int32Array | undefined): { condition?: { labels: tf.Tensor1D } } {
+  return labels ? { condition: { labels: tf.tensor1d(labels, 'int32') } } : {};
+}

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MNIST_SPLIT_SIZES, PIXEL_TO_UNIT, sampleNoise, stackedMnistDataset, type FeatureSpace, type MnistSplit } from '../data/index.ts';
 import { ConfigError, DataError } from '../errors.ts';
 import { densityCoverage, fid, inceptionScore, kernelInceptionDistance, precisionRecall, stackedMnistModes, type FeatureMatrix } from '../metrics/index.ts';
+import { cyclingLabels, labelsCondition } from '../nn/index.ts';
 import { restoreRun } from '../run/index.ts';
 import { Rng } from '../tensor/index.ts';
 import { disposeSession } from '../train/index.ts';
@@ -94,9 +95,8 @@ async function runImages(dir: string, n: number, seed: number): Promise<ImageSet
       const rows = Math.min(500, n - start);
       // A conditional run is asked for every class in turn, as its evaluations are.
       const classes = session.classes;
-      const condition = classes === null ? {} : { condition: { labels: tf.tensor1d(Int32Array.from({ length: rows }, (_, i) => (start + i) % classes), 'int32') } };
-      const values = tf.tidy(() => session.G.apply(sampleNoise(session.noise, rows, rng), { training: false, ...condition }).dataSync() as Float32Array);
-      condition.condition?.labels.dispose();
+      const labels = classes === null ? undefined : cyclingLabels(rows, classes, start);
+      const values = tf.tidy(() => session.G.apply(sampleNoise(session.noise, rows, rng), { training: false, ...labelsCondition(labels) }).dataSync() as Float32Array);
       x.set(values, start * values.length / rows);
     }
     return { x, n, channels: shape[2] as 1 | 3, label: `run ${dir} at step ${session.step} (${n.toLocaleString('en-US')} generated, seed ${seed}; ${location})`, skipped: [] };

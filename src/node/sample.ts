@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { sampleNoise } from '../data/index.ts';
 import { ConfigError } from '../errors.ts';
+import { cyclingLabels, labelsCondition } from '../nn/index.ts';
 import { restoreRun } from '../run/index.ts';
 import { Rng, unitToBytes } from '../tensor/index.ts';
 import { disposeSession } from '../train/index.ts';
@@ -59,12 +60,9 @@ export async function sampleRun(dir: string, options: SampleOptions): Promise<Sa
       if (!Number.isInteger(options.label) || options.label < 0 || options.label >= classes) throw invalid('--label', `got ${options.label}; this run's classes are 0 … ${classes - 1}`, options.label);
     }
     const n = options.n ?? (images ? 64 : 1000);
-    const labels = classes === null ? undefined : Int32Array.from({ length: n }, (_, i) => options.label ?? i % classes);
+    const labels = classes === null ? undefined : options.label !== undefined ? new Int32Array(n).fill(options.label) : cyclingLabels(n, classes);
     const rng = new Rng(options.seed ?? 0).fork('sample');
-    const x = tf.tidy(() => {
-      const condition = labels ? { condition: { labels: tf.tensor1d(labels, 'int32') } } : {};
-      return session.G.apply(sampleNoise(session.noise, n, rng), { training: false, ...condition }).dataSync() as Float32Array;
-    });
+    const x = tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, ...labelsCondition(labels) }).dataSync() as Float32Array);
     if (images) {
       // Every class in turn: one class per column.
       const cols = labels && options.label === undefined ? classes! : undefined;

@@ -21,7 +21,7 @@ import {
   type FeatureStats,
   type Points,
 } from '../metrics/index.ts';
-import type { ApplyContext } from '../nn/index.ts';
+import { cyclingLabels, labelsCondition, type ApplyContext } from '../nn/index.ts';
 import { packingOf } from '../stabilizers/index.ts';
 import { base64, Rng, unitToBytes } from '../tensor/index.ts';
 import { diversityHealth, overfittingHealth } from '../metrics/index.ts';
@@ -82,14 +82,11 @@ function evaluationWeights(session: GanSession, useEma: boolean): ApplyContext['
 /** The classes a conditional G is asked for in an evaluation of `n` samples: 0, 1, …, classes − 1, 0, 1, … (balanced); undefined when unconditional. */
 function evaluationLabels(session: GanSession, n: number): Int32Array | undefined {
   const classes = session.classes;
-  return classes === null ? undefined : Int32Array.from({ length: n }, (_, i) => i % classes);
+  return classes === null ? undefined : cyclingLabels(n, classes);
 }
 
-/** The context entry giving a conditional network `labels` (a tensor owned by the surrounding tidy). */
-const withLabels = (labels: Int32Array | undefined) => (labels ? { condition: { labels: tf.tensor1d(labels, 'int32') } } : {});
-
 function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight'], labels?: Int32Array): Float32Array {
-  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, weight, ...withLabels(labels) }).dataSync() as Float32Array);
+  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, weight, ...labelsCondition(labels) }).dataSync() as Float32Array);
 }
 
 /**
@@ -108,7 +105,7 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: In
     if (size === 0) continue;
     const values = tf.tidy(() => {
       const batch = tf.tensor(x.subarray(done * m * dim, (done + size) * m * dim), [size * m, ...session.data.shape]);
-      const condition = withLabels(labels?.subarray(done * m, (done + size) * m));
+      const condition = labelsCondition(labels?.subarray(done * m, (done + size) * m));
       return tf.reshape(session.D.apply(batch, { training: false, ...condition }), [-1]).dataSync() as Float32Array;
     });
     out.set(values, done);
@@ -365,7 +362,7 @@ function interpolations(session: GanSession, rng: Rng, weight: ApplyContext['wei
   }
   // A conditional G keeps one class along each path: path p shows class p mod classes.
   const labels = session.classes === null ? undefined : Int32Array.from({ length: rows.length / dim }, (_, r) => Math.floor(r / INTERPOLATION_STEPS) % session.classes!);
-  return tf.tidy(() => session.G.apply(tf.tensor2d(rows, [rows.length / dim, dim]), { training: false, weight, ...withLabels(labels) }).dataSync() as Float32Array);
+  return tf.tidy(() => session.G.apply(tf.tensor2d(rows, [rows.length / dim, dim]), { training: false, weight, ...labelsCondition(labels) }).dataSync() as Float32Array);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { singularValues } from '../metrics/index.ts';
-import type { ApplyContext, Module } from '../nn/index.ts';
+import { labelsCondition, type ApplyContext, type Module } from '../nn/index.ts';
 import { spectralNormEstimate } from '../stabilizers/index.ts';
 import type { Rng } from '../tensor/index.ts';
 import { sampleNoise, type NoiseSpec } from '../data/index.ts';
@@ -93,9 +93,8 @@ export function generatorSensitivity(G: Module, noise: NoiseSpec, rng: Rng, opti
     }
   });
   const classes = options.classes;
-  const condition = classes ? { condition: { labels: tf.tensor1d(Int32Array.from({ length: n * probes * 2 }, (_, r) => Math.floor(r / (2 * probes)) % classes), 'int32') } } : {};
-  const out = tf.tidy(() => G.apply(tf.tensor2d(rows, [n * probes * 2, dz]), { training: false, weight: options.weight, ...condition }).dataSync() as Float32Array);
-  condition.condition?.labels.dispose();
+  const labels = classes ? Int32Array.from({ length: n * probes * 2 }, (_, r) => Math.floor(r / (2 * probes)) % classes) : undefined;
+  const out = tf.tidy(() => G.apply(tf.tensor2d(rows, [n * probes * 2, dz]), { training: false, weight: options.weight, ...labelsCondition(labels) }).dataSync() as Float32Array);
   const dx = out.length / (n * probes * 2);
   let normSum = 0;
   const conditions: number[] = [];

@@ -8,6 +8,7 @@
 import { CONDITIONS, PRESETS, REMEDIES, resolveConfig, type RunConfig } from '../../../src/config/index.ts';
 import { defineDataset, extendDatasets, parsePoints, points, toyDatasets, TOY_DATASET_NAMES, type Dataset } from '../../../src/data/index.ts';
 import { DOCTOR_CHANGES, LiveDoctor, findingRecord, type LiveDoctorOptions } from '../../../src/doctor/index.ts';
+import { cyclingLabels, labelsCondition } from '../../../src/nn/index.ts';
 import { memoryStore, restoreRun, sessionFromConfig } from '../../../src/run/index.ts';
 import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs-core';
@@ -152,7 +153,7 @@ export function generatorPushes(session: GanSession, fake: number[][], real: num
   if (count === 0) return [];
   return tf.tidy(() => {
     // A conditional D judges each point with the class it was generated for: the evaluator asks for class i mod classes.
-    const ctx = { training: false, ...(session.classes === null ? {} : { condition: { labels: tf.tensor1d(Int32Array.from({ length: count }, (_, i) => i % session.classes!), 'int32') } }) };
+    const ctx = { training: false, ...labelsCondition(session.classes === null ? undefined : cyclingLabels(count, session.classes)) };
     const dReal = session.D.apply(tf.tensor2d(real.slice(0, count)), ctx);
     const lossOf = (x: tf.Tensor) => session.objective.loss.g(session.D.apply(x, ctx), dReal);
     const grad = tf.grad(lossOf)(tf.tensor2d(fake.slice(0, count)));
@@ -180,9 +181,8 @@ export function manifoldOf(session: GanSession): Manifold | undefined {
     }),
   );
   // A conditional G is drawn for class 0 (the manifold of one class).
-  const condition = session.classes === null ? {} : { condition: { labels: tf.zeros([rows.length * cols.length], 'int32') as tf.Tensor1D } };
-  const out = tf.tidy(() => session.G.apply(tf.tensor2d(z, [rows.length * cols.length, dim]), { training: false, ...condition }).dataSync() as Float32Array);
-  condition.condition?.labels.dispose();
+  const labels = session.classes === null ? undefined : new Int32Array(rows.length * cols.length);
+  const out = tf.tidy(() => session.G.apply(tf.tensor2d(z, [rows.length * cols.length, dim]), { training: false, ...labelsCondition(labels) }).dataSync() as Float32Array);
   const grid = rows.map((_, i) => cols.map((_, j) => [out[2 * (i * cols.length + j)], out[2 * (i * cols.length + j) + 1]]));
   return { grid, span, noiseDim: dim };
 }
