@@ -9,6 +9,7 @@ interface SampleFlags {
   n?: string;
   label?: string;
   seed?: string;
+  code?: string;
   backend: string;
   json?: boolean;
 }
@@ -18,8 +19,17 @@ async function sample(dir: string, flags: SampleFlags): Promise<void> {
   const label = intFlag('--label', flags.label, { min: 0 });
   const seed = intFlag('--seed', flags.seed, { min: 0 }) ?? 0;
   await useNodeBackend(flags.backend as BackendName);
-  const result = await sampleRun(dir, { out: flags.out, seed, ...(n !== undefined ? { n } : {}), ...(label !== undefined ? { label } : {}) });
-  const which = result.labels ? (label !== undefined ? `, all of class ${label}` : ', classes in turn (one per column)') : '';
+  const result = await sampleRun(dir, { out: flags.out, seed, ...(n !== undefined ? { n } : {}), ...(label !== undefined ? { label } : {}), ...(flags.code !== undefined ? { code: flags.code } : {}) });
+  const grid = result.grid;
+  const which = grid
+    ? grid.rowsShow === 'samples'
+      ? `, codes ${flags.code}`
+      : `: ${grid.rows} rows (${grid.rowsShow}) × ${grid.cols} columns (${grid.colsShow})`
+    : result.labels
+      ? label !== undefined
+        ? `, all of class ${label}`
+        : ', classes in turn (one per column)'
+      : '';
   process.stderr.write(`${result.n} samples from ${dir} at step ${result.step}${which} → ${result.out}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -28,11 +38,12 @@ async function sample(dir: string, flags: SampleFlags): Promise<void> {
 export function registerSample(program: Command): void {
   program
     .command('sample')
-    .description("new samples from a run's generator at its newest checkpoint: an image grid (.png) or points (.csv); --label asks a conditional run for one class")
+    .description("new samples from a run's generator at its newest checkpoint: an image grid (.png) or points (.csv); --label asks a conditional run for one class, --code an InfoGAN run for its codes")
     .argument('<run-dir>', 'a run directory written by train')
     .requiredOption('--out <file>', 'where to write: .png for image runs, .csv for point runs')
     .option('--n <count>', 'how many samples (default 64 images or 1,000 points)')
     .option('--label <k>', "a class-conditional run's class for every sample (default: every class in turn)")
+    .option('--code <spec>', "an InfoGAN run's codes: 'c1' walks continuous code 1 from −2 to 2 along each row (rows: the categories), 'cat' puts the categories in columns, 'cat=3,c2=0.5' fixes codes")
     .option('--seed <s>', 'seed of the noise', '0')
     .option('--backend <name>', 'tensor backend', 'auto')
     .option('--json', 'print the result as JSON on the last stdout line')

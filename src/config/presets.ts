@@ -119,6 +119,19 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(
       steps: 2000,
       overrides: { loss: { name: 'hinge' }, stabilizers: [{ name: 'spectral-norm' }], model: { condition: 'projection', d: { norm: 'none' } } as RunConfigInput['model'] },
     }),
+    imagePreset('mnist-acgan', "ACGAN on MNIST (Odena et al. 2017): G conditioned by concatenation, D unconditional with an auxiliary classifier head whose class log-likelihood both players maximize; class accuracy, the head's accuracy on real digits, per-class precision and recall", {
+      data: 'mnist',
+      steps: 2000,
+      overrides: { model: { condition: 'acgan' } as RunConfigInput['model'] },
+    }),
+    imagePreset('mnist-infogan', "InfoGAN on MNIST (Chen et al. 2016): 62 noise dimensions, a 10-way categorical code and 2 continuous codes, Q a head on D's features; its lr (G 1e-3, D 2e-4); the code's unsupervised accuracy after matching and the mutual-information bounds", {
+      data: 'mnist',
+      steps: 2000,
+      overrides: {
+        model: { noiseDim: 62, codes: { categorical: 10, continuous: 2 } } as RunConfigInput['model'],
+        optim: { g: { name: 'adam', lr: 1e-3, beta1: 0.5 }, d: { name: 'adam', lr: 2e-4, beta1: 0.5 } } as RunConfigInput['optim'],
+      },
+    }),
     imagePreset('images-dcgan', "DCGAN on the user's own images: `--data path/to/folder` (PNG/JPEG, a subfolder per class), resized and cropped to 64×64 RGB", {
       data: 'image-folder',
       steps: 5000,

@@ -35,6 +35,7 @@ export const CONDITIONS = {
   none: 'unconditional',
   concat: "a class embedding appended to G's z and to D's input (Mirza & Osindero 2014)",
   projection: "G as in concat; D's output ψ(φ(x)) + ⟨V_y, φ(x)⟩ (Miyato & Koyama 2018)",
+  acgan: 'G as in concat; D takes no class but predicts it with an auxiliary classifier head on real and generated samples (Odena et al. 2017)',
 } as const;
 const CONDITION_KINDS = Object.keys(CONDITIONS) as [keyof typeof CONDITIONS, ...(keyof typeof CONDITIONS)[]];
 
@@ -53,6 +54,28 @@ export const modelSchema = z.strictObject({
   condition: z.enum(CONDITION_KINDS).default('none'),
   /** Width of the class embedding appended to z (and to D's input under `concat`). */
   embedDim: positiveInt.default(10),
+  /** Weight of ACGAN's auxiliary class loss in both players' losses (`condition: acgan`). */
+  auxWeight: z.number().positive().default(1),
+  /**
+   * InfoGAN's latent codes (Chen et al. 2016), null for none: a categorical code of `categorical`
+   * ids (one-hot into G) and `continuous` codes U(−1, 1) appended to the `noiseDim` noise, which
+   * Q — a head on D's features with a `hidden`-wide layer — learns to read back from G's samples,
+   * its loss weighted by `weight` and `continuousWeight` in both players' losses. Needs no labels.
+   */
+  codes: z
+    .strictObject({
+      categorical: z.number().int().min(0).default(10),
+      continuous: z.number().int().min(0).default(2),
+      weight: z.number().min(0).default(1),
+      continuousWeight: z.number().min(0).default(1),
+      hidden: positiveInt.default(128),
+    })
+    .superRefine((c, ctx) => {
+      if (c.categorical === 1) ctx.addIssue({ code: 'custom', path: ['categorical'], message: 'a categorical code needs at least 2 values (or 0 for none)' });
+      if (c.categorical === 0 && c.continuous === 0) ctx.addIssue({ code: 'custom', path: ['continuous'], message: 'give at least one code: categorical ≥ 2 or continuous ≥ 1' });
+    })
+    .nullable()
+    .default(null),
 });
 
 /** A validated network config. */

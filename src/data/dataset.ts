@@ -44,8 +44,8 @@ export interface FeatureSpace {
    * class probabilities (`classes` per row); for Stacked MNIST the digit of each channel (3 per row).
    */
   embed(x: Float32Array, n: number): { features: Float32Array; width: number; probs?: Float32Array; classes?: number; digits?: Int32Array };
-  /** The reference set's features (held-out real data), computed once on first use. */
-  referenceFeatures(): { data: Float32Array; rows: number; cols: number };
+  /** The reference set's features (held-out real data), computed once on first use, with each row's class where the set is labelled. */
+  referenceFeatures(): { data: Float32Array; rows: number; cols: number; labels?: Int32Array };
 }
 
 /**

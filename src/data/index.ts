@@ -5,7 +5,7 @@
  */
 export { type Dataset, type FeatureSpace, type Mode, type Batch, type ArrayBatch, batchTensors, disposeBatch, sampleSize } from './dataset.ts';
 export { arrayDataset, type ArrayDatasetSpec } from './array-dataset.ts';
-export { type NoiseSpec, sampleNoise } from './latent.ts';
+export { type NoiseSpec, sampleNoise, noiseValues } from './latent.ts';
 export { defineDataset, datasetRegistry, extendDatasets, type DatasetDefinition, type DatasetRegistry, type DataConfig } from './registry.ts';
 export { mixture1d, gaussianMixture, type Mixture1dParams } from './mixture.ts';
 export { ring, ring8, type RingParams } from './ring.ts';

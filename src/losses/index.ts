@@ -17,6 +17,7 @@ export { wasserstein } from './wasserstein.ts';
 export { hinge } from './hinge.ts';
 export { relativistic } from './relativistic.ts';
 export { began, type BeganOptions } from './began.ts';
+export { type AuxiliarySpec, auxiliaryWidth, classCrossEntropy, acganD, acganG, infoLoss, infoBounds } from './auxiliary.ts';
 
 /** Every loss family's definition, in the order help texts list them: the one list the schema and the lookup derive from. */
 export const LOSS_DEFINITIONS = [

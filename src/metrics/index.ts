@@ -34,6 +34,7 @@ export {
 } from './manifold.ts';
 export { inceptionScore, type InceptionScore } from './inception-score.ts';
 export { stackedMnistModes, type StackedModes } from './stacked-modes.ts';
+export { matchedAccuracy, minimumAssignment } from './matching.ts';
 export {
   diversityHealth,
   coverage,

@@ -41,6 +41,33 @@ export function conditionEmbedding(classes: number, dim: number): LayerFactory {
 }
 
 /**
+ * The class id as a one-hot vector appended to flat features, `[n, f]` → `[n, f + classes]`: how
+ * InfoGAN hands its categorical code to G (Chen et al. 2016). No weights: the next layer's
+ * kernel rows are the code's embedding.
+ */
+export function conditionOneHot(classes: number): LayerFactory {
+  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`conditionOneHot: classes must be an integer of at least 2, got ${classes}`);
+  return {
+    kind: 'one-hot',
+    build(inputShape, _rng, name) {
+      if (inputShape.length !== 1) throw new Error(`${name}: a one-hot code joins flat features, got shape [${inputShape.join(', ')}]`);
+      return {
+        name,
+        params: [],
+        buffers: [],
+        outputShape: [inputShape[0] + classes],
+        apply(x, ctx) {
+          const labels = ctx.condition?.labels;
+          if (!labels) throw new Error(`${name}: this network takes a categorical code; pass it as ctx.condition.labels`);
+          if (labels.shape[0] !== x.shape[0]) throw new Error(`${name}: ${labels.shape[0]} codes for a batch of ${x.shape[0]}`);
+          return tf.concat([x, tf.oneHot(labels, classes).toFloat()], 1);
+        },
+      };
+    },
+  };
+}
+
+/**
  * The projection discriminator's output (Miyato & Koyama 2018, eq. 3): on D's features φ(x)
  * `[n, f]`, ψ(φ(x)) + ⟨V_y, φ(x)⟩ — a linear score plus the inner product of the features with
  * a learned embedding row of each sample's class y (from `ctx.condition.labels`). One output per

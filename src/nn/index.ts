@@ -10,5 +10,6 @@ export { sequential, asFactory } from './sequential.ts';
 export { mlp, mlpLayers, normFactory, type MlpOptions, type MlpNorm } from './mlp.ts';
 export { dcganGenerator, dcganDiscriminator, dcganLadder, type DcganOptions } from './dcgan.ts';
 export { autoencoderEnergy } from './autoencoder.ts';
-export { conditionEmbedding, projectionOutput, cyclingLabels, labelsCondition } from './condition.ts';
+export { conditionEmbedding, conditionOneHot, projectionOutput, cyclingLabels, labelsCondition } from './condition.ts';
+export { auxiliaryOutput } from './heads.ts';
 export { mnistClassifier, classify, classifierParams, encodeClassifierWeights, loadClassifierWeights, MNIST_FEATURE_WIDTH, MNIST_CLASSIFIER_ARCH, type MnistClassifier } from './mnist-classifier.ts';

@@ -39,6 +39,8 @@ export interface ApplyContext {
   weight?: (param: Param) => tf.Tensor;
   /** Receives intermediate activations by layer name (feature matching, diagnostics). */
   record?: (layer: string, activation: tf.Tensor) => void;
+  /** Receives the output of D's auxiliary head (ACGAN's class logits, InfoGAN's Q), which is computed only when this is set. */
+  auxiliary?: (output: tf.Tensor) => void;
   /** Whether norms update their running statistics (default: when training). */
   updateStats?: boolean;
 }

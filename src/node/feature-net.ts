@@ -146,7 +146,7 @@ const spaces = new Map<string, FeatureSpace>();
 
 function buildFeatureSpace(kind: 'mnist' | 'stacked-mnist', dir?: string): FeatureSpace {
   const { net, id } = loadMnistClassifier(dir);
-  let reference: { data: Float32Array; rows: number; cols: number } | undefined;
+  let reference: ReturnType<FeatureSpace['referenceFeatures']> | undefined;
   if (kind === 'mnist') {
     return {
       id,
@@ -158,8 +158,9 @@ function buildFeatureSpace(kind: 'mnist' | 'stacked-mnist', dir?: string): Featu
       referenceFeatures() {
         if (!reference) {
           // Every test image, in file order.
-          const { pixels, count } = loadMnist('test');
-          reference = { data: embedGrey(net, Float32Array.from(pixels, (v) => PIXEL_TO_UNIT[v]), count).features, rows: count, cols: MNIST_FEATURE_WIDTH };
+          const { pixels, count, labels } = loadMnist('test');
+          const data = embedGrey(net, Float32Array.from(pixels, (v) => PIXEL_TO_UNIT[v]), count).features;
+          reference = { data, rows: count, cols: MNIST_FEATURE_WIDTH, labels: Int32Array.from(labels) };
         }
         return reference;
       },

@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { CheckpointError, ConfigError, DataError } from '../errors.ts';
 import { buildObjective, lossSchema, type DOutput } from '../losses/index.ts';
-import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, coverageChart, divergenceChart, featureChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
+import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, conditionChart, coverageChart, divergenceChart, featureChart, perClassChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
 import { diagnose, diagnosisContext, toRunRecords } from '../doctor/index.ts';
 import { findingRecordSchema, interventionRecordSchema, type EvalRecord, type SampleSnapshot, type StepRecord } from '../train/index.ts';
 import { nodeRunConfigSchema } from './datasets.ts';
@@ -45,7 +45,8 @@ function num(record: Record<string, unknown>, key: string): number {
 }
 
 const STEP_FIELDS = ['dLoss', 'dPenalty', 'gLoss', 'dReal', 'dFake', 'gradNormD', 'gradNormG', 'ms'] as const satisfies readonly (keyof StepRecord)[];
-const EVAL_FIELDS = ['modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap', 'fid', 'kid', 'kidSe', 'featurePrecision', 'featureRecall', 'featureDensity', 'featureCoverage', 'classifierScore', 'stackedModes', 'stackedKl', 'referenceSamples'] as const satisfies readonly (keyof EvalRecord)[];
+const EVAL_FIELDS = ['modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap', 'fid', 'kid', 'kidSe', 'featurePrecision', 'featureRecall', 'featureDensity', 'featureCoverage', 'classifierScore', 'classAccuracy', 'auxAccuracy', 'codeAccuracy', 'miCategorical', 'miContinuous', 'stackedModes', 'stackedKl', 'referenceSamples'] as const satisfies readonly (keyof EvalRecord)[];
+const EVAL_LISTS = ['classFid', 'classPrecision', 'classRecall'] as const satisfies readonly (keyof EvalRecord)[];
 
 function toStepRecord(r: Record<string, unknown>, step: number): StepRecord {
   const out: StepRecord = { kind: 'step', step, dLoss: 0, dPenalty: 0, gLoss: 0, dReal: 0, dFake: 0, gradNormD: 0, gradNormG: 0, ms: 0 };
@@ -58,6 +59,10 @@ function toEvalRecord(r: Record<string, unknown>, step: number): EvalRecord {
   const out: EvalRecord = { kind: 'eval', step, samples: num(r, 'samples'), ms: num(r, 'ms') };
   // Absent fields stay absent: "not measured" differs from "measured NaN".
   for (const k of EVAL_FIELDS) if (k in r) out[k] = num(r, k);
+  for (const k of EVAL_LISTS) {
+    const list = r[k];
+    if (Array.isArray(list)) out[k] = list.map((v) => (typeof v === 'number' ? v : Number.NaN));
+  }
   return out;
 }
 
@@ -110,6 +115,12 @@ function checkSnapshot(value: unknown, path: string): SampleSnapshot {
     const { interpolations: paths, neighbours } = images;
     if (paths !== undefined && !(Number.isInteger(paths.paths) && Number.isInteger(paths.steps) && paths.paths > 0 && paths.steps > 0 && bytesOf(paths.images) === paths.paths * paths.steps * size)) {
       throw new DataError('"images.interpolations" must be { paths, steps, images } with paths · steps images of base64 bytes', path);
+    }
+    const traversals = images.traversals;
+    const traversalOk = (t: NonNullable<typeof traversals>[number]) =>
+      typeof t?.code === 'string' && Number.isInteger(t.rows) && Number.isInteger(t.cols) && t.rows > 0 && t.cols > 0 && typeof t.rowsShow === 'string' && typeof t.colsShow === 'string' && bytesOf(t.images) === t.rows * t.cols * size;
+    if (traversals !== undefined && !(Array.isArray(traversals) && traversals.every(traversalOk))) {
+      throw new DataError('"images.traversals" must be a list of { code, rows, cols, rowsShow, colsShow, images } with rows · cols images of base64 bytes', path);
     }
     if (neighbours !== undefined && !(Number.isInteger(neighbours.count) && neighbours.count > 0 && bytesOf(neighbours.images) === 2 * neighbours.count * size)) {
       throw new DataError('"images.neighbours" must be { count, pool, images } with 2 · count images of base64 bytes', path);
@@ -173,7 +184,13 @@ function planPlots(run: RunRecords): PlotPlan[] {
   plans.push(divergence ? { name: 'divergences', caption: 'Wasserstein-1 and Jensen–Shannon divergence between real and generated samples, at each evaluation.', spec: divergence } : { name: 'divergences', skip: run.evals.length ? 'the evaluations have neither W1 nor JS' : noEvals });
   const features = featureChart(run.evals);
   if (features) plans.push({ name: 'image-quality', caption: `FID, KID, precision/recall and the classifier score in the feature space of ${FEATURE_NOTE}, at each evaluation.`, spec: features });
-  plans.push(...planSamplePlots(run.snapshots));
+  const model = run.config.model as { codes?: { categorical?: number } | null } | undefined;
+  const categorical = model?.codes?.categorical;
+  const condition = conditionChart(run.evals, categorical);
+  if (condition) plans.push({ name: 'condition', caption: "What the condition does: the share of G's samples of the class asked for, ACGAN's head on real digits, InfoGAN's code as an unsupervised classifier and its mutual-information bounds.", spec: condition });
+  const perClass = perClassChart(run.evals);
+  if (perClass) plans.push({ name: 'per-class', caption: "The last evaluation class by class: FID, precision and recall of each class's samples against that class's reference images.", spec: perClass });
+  plans.push(...planSamplePlots(run.snapshots, Boolean(model?.codes)));
   return plans;
 }
 
@@ -185,14 +202,14 @@ const STRIP_IMAGES = 10;
 const STRIP_SNAPSHOTS = 8;
 
 /** The image snapshots' grids: the last one's generated and real images, and the first fixed-z images over time. */
-function planImagePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
+function planImagePlots(snapshots: SampleSnapshot[], codes: boolean): PlotPlan[] {
   const last = snapshots[snapshots.length - 1];
   const images = last.images!;
   const strip = pickSnapshots(snapshots.filter((s) => s.images), STRIP_SNAPSHOTS);
   const per = Math.min(STRIP_IMAGES, images.count);
   const size = images.shape.reduce((a, b) => a * b, 1);
   return [
-    { name: 'samples', caption: `Generated images at step ${last.step}, from the evaluation's fixed z (the same z at every evaluation).`, png: async () => (await snapshotGridPng(last, 'fake', { scale: 3 }))! },
+    { name: 'samples', caption: `Generated images at step ${last.step}, from the evaluation's fixed z (the same z at every evaluation)${images.classes ? `; G is asked for ${images.classes} ${codes ? 'categorical codes' : 'classes'} in turn, one per column, 0 at the left` : ''}.`, png: async () => (await snapshotGridPng(last, 'fake', { scale: 3 }))! },
     { name: 'real-samples', caption: `Real images for comparison (step ${last.step}'s held-out batch).`, png: async () => (await snapshotGridPng(last, 'real', { scale: 3 }))! },
     strip.length > 1
       ? {
@@ -219,15 +236,20 @@ function planImagePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
           png: () => imageGridPng(fromBase64(images.neighbours!.images), images.shape, 2 * images.neighbours!.count, { cols: images.neighbours!.count, scale: 3 }),
         }
       : { name: 'nearest-real', skip: 'the snapshot has no nearest-neighbour pairs (written by an older version)' },
+    ...(images.traversals ?? []).map((t) => ({
+      name: `traversal-${t.code}`,
+      caption: `InfoGAN's latent traversal at step ${last.step}: ${t.colsShow} across the columns, with the rest of z fixed along each row (rows: ${t.rowsShow}). A code that has learned a factor (width, slant) changes that one thing smoothly.`,
+      png: () => imageGridPng(fromBase64(t.images), images.shape, t.rows * t.cols, { cols: t.cols, scale: 3 }),
+    })),
   ];
 }
 
-function planSamplePlots(snapshots: SampleSnapshot[]): PlotPlan[] {
+function planSamplePlots(snapshots: SampleSnapshot[], codes = false): PlotPlan[] {
   if (!snapshots.length) return [{ name: 'samples', skip: `no sample snapshots in ${RUN_FILES.samples}/` }];
   const last = snapshots[snapshots.length - 1];
   const strip = pickSnapshots(snapshots, 4);
   const few = 'only one snapshot: nothing to show over time';
-  if (last.images) return planImagePlots(snapshots);
+  if (last.images) return planImagePlots(snapshots, codes);
   if (last.dim === 1) {
     return [
       { name: 'histogram', caption: `Real vs generated samples at step ${last.step} (30-bin densities); the line is D's output over x.`, spec: histogramChart(last) },

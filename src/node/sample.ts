@@ -1,7 +1,8 @@
 /**
  * `saddlepoint sample`: new samples from a trained run's generator at its newest checkpoint,
  * as an image grid (image data) or a CSV of points (flat data). A class-conditional run is asked
- * for one class (`label`) or for every class in turn, one class per column of the grid.
+ * for one class (`label`) or for every class in turn, one class per column of the grid; an
+ * InfoGAN run for codes set by hand (`code`: one code varied along each row, Chen et al.'s traversals).
  */
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -11,7 +12,7 @@ import { ConfigError } from '../errors.ts';
 import { cyclingLabels, labelsCondition } from '../nn/index.ts';
 import { restoreRun } from '../run/index.ts';
 import { Rng, unitToBytes } from '../tensor/index.ts';
-import { disposeSession } from '../train/index.ts';
+import { codeGrid, disposeSession, parseCodeSpec, type CodeGrid } from '../train/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { nodeDatasets, prepareData } from './datasets.ts';
 import { fsRunStore } from './fs-store.ts';
@@ -28,6 +29,8 @@ export interface SampleOptions {
   label?: number;
   /** Seed of the noise (default 0). */
   seed?: number;
+  /** An InfoGAN run's codes (see `parseCodeSpec`): `c1` walks code 1 along each row, `cat=3,c2=0.5` fixes codes. */
+  code?: string;
 }
 
 /** What was written. */
@@ -36,6 +39,8 @@ export interface SampleResult {
   n: number;
   step: number;
   labels?: number[];
+  /** With `code`: the grid's shape and what its rows and columns show. */
+  grid?: { rows: number; cols: number; rowsShow: string; colsShow: string };
 }
 
 const invalid = (field: string, message: string, received: unknown) => new ConfigError(`invalid config:\n  ${field}: ${message}`, [{ field, message, received }]);
@@ -59,13 +64,22 @@ export async function sampleRun(dir: string, options: SampleOptions): Promise<Sa
       if (classes === null) throw invalid('--label', `this run is not class-conditional (model.condition is 'none'); it takes no label`, options.label);
       if (!Number.isInteger(options.label) || options.label < 0 || options.label >= classes) throw invalid('--label', `got ${options.label}; this run's classes are 0 … ${classes - 1}`, options.label);
     }
-    const n = options.n ?? (images ? 64 : 1000);
-    const labels = classes === null ? undefined : options.label !== undefined ? new Int32Array(n).fill(options.label) : cyclingLabels(n, classes);
     const rng = new Rng(options.seed ?? 0).fork('sample');
-    const x = tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, ...labelsCondition(labels) }).dataSync() as Float32Array);
+    let grid: CodeGrid | undefined;
+    if (options.code !== undefined) {
+      if (options.label !== undefined) throw invalid('--label', 'give the category inside --code as cat=K', options.label);
+      const spec = parseCodeSpec(options.code, session);
+      if (spec.vary && options.n !== undefined) throw invalid('--n', `a traversal's size is set by the code it varies ('${spec.vary}'); leave --n out`, options.n);
+      grid = codeGrid(session, spec, rng, options.n ?? (images ? 64 : 1000));
+    }
+    const n = grid ? grid.z.length / session.noise.dim : (options.n ?? (images ? 64 : 1000));
+    const labels = grid ? grid.labels : classes === null ? undefined : options.label !== undefined ? new Int32Array(n).fill(options.label) : cyclingLabels(n, classes);
+    const z = grid ? tf.tensor2d(grid.z, [n, session.noise.dim]) : sampleNoise(session.noise, n, rng);
+    const x = tf.tidy(() => session.G.apply(z, { training: false, ...labelsCondition(labels) }).dataSync() as Float32Array);
+    z.dispose();
     if (images) {
-      // Every class in turn: one class per column.
-      const cols = labels && options.label === undefined ? classes! : undefined;
+      // A traversal's own columns; else every class in turn, one class per column.
+      const cols = grid?.vary ? grid.cols : labels && options.label === undefined ? classes! : undefined;
       writeFileAtomic(options.out, await imageGridPng(unitToBytes(x), session.data.shape, n, { scale: 3, ...(cols ? { cols } : {}) }));
     } else {
       const dim = session.data.shape[0];
@@ -73,7 +87,8 @@ export async function sampleRun(dir: string, options: SampleOptions): Promise<Sa
       const rows = Array.from({ length: n }, (_, i) => [...Array.from(x.subarray(i * dim, (i + 1) * dim), (v) => String(v)), ...(labels ? [String(labels[i])] : [])].join(','));
       writeFileAtomic(options.out, `${header}\n${rows.join('\n')}\n`);
     }
-    return { out: options.out, n, step: session.step, ...(labels ? { labels: Array.from(labels) } : {}) };
+    const shown = grid ? { grid: { rows: grid.rows, cols: grid.cols, rowsShow: grid.rowsShow, colsShow: grid.colsShow } } : {};
+    return { out: options.out, n, step: session.step, ...(labels ? { labels: Array.from(labels) } : {}), ...shown };
   } finally {
     disposeSession(session);
   }

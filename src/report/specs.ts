@@ -181,3 +181,52 @@ export function featureChart(evals: readonly EvalRecord[]): TopLevelSpec | null 
   const rows = [panels.slice(0, 3), panels.slice(3)].filter((r) => r.length);
   return topLevel({ vconcat: rows.map((r) => ({ hconcat: r, spacing: 24 })), spacing: 16 }, { text: 'Image quality in feature space', subtitle: `at each evaluation, ${n} images; lower FID/KID is better` });
 }
+
+/**
+ * What a conditional or InfoGAN run's condition does, over training: the share of generated
+ * samples of the class asked for (%), ACGAN's head accuracy on real samples (%), InfoGAN's code
+ * accuracy after matching (%), and InfoGAN's mutual-information bounds (nats; the categorical one
+ * dashed at its maximum log k). `null` when the evaluations have none of them.
+ */
+export function conditionChart(evals: readonly EvalRecord[], categorical?: number): TopLevelSpec | null {
+  const panels: SubSpec[] = [];
+  const percent = (field: keyof EvalRecord, yTitle: string, color: string) => {
+    const rows = evalRows(evals, field, 100);
+    if (rows.length) panels.push(evalPanel(rows, { yTitle, color, yDomain: [0, 100] }));
+  };
+  percent('classAccuracy', 'samples of the class asked for (%)', COLORS.g);
+  percent('auxAccuracy', "D's head on real samples (%)", COLORS.d);
+  percent('codeAccuracy', 'code as a classifier, matched (%)', COLORS.d);
+  const mi = evalRows(evals, 'miCategorical');
+  const top = categorical ? round(Math.log(categorical)) : undefined;
+  if (mi.length) panels.push(evalPanel(mi, { yTitle: ['I(c; G(z, c)) bound,', 'categorical (nats)'], color: COLORS.g, ...(top ? { yDomain: [0, top], rule: top } : {}) }));
+  const mic = evalRows(evals, 'miContinuous');
+  if (mic.length) panels.push(evalPanel(mic, { yTitle: ['I(c; G(z, c)) bound,', 'continuous (nats)'], color: COLORS.reference }));
+  if (!panels.length) return null;
+  return topLevel({ hconcat: panels, spacing: 24 }, { text: 'What the condition does', subtitle: 'at each evaluation, on balanced classes or codes; InfoGAN matches codes to labels one-to-one' });
+}
+
+/**
+ * A conditional image run's last evaluation class by class: FID of each class's samples against
+ * that class's reference images, and per-class precision and recall (%). Low recall in one class is
+ * ACGAN's known loss of diversity within it. `null` without per-class fields.
+ */
+export function perClassChart(evals: readonly EvalRecord[]): TopLevelSpec | null {
+  const last = [...evals].reverse().find((r) => r.classFid?.length);
+  if (!last) return null;
+  const rows = last.classFid!.map((fid, k) => ({ class: String(k), fid: round(fid), precision: round(100 * (last.classPrecision?.[k] ?? NaN)), recall: round(100 * (last.classRecall?.[k] ?? NaN)) }));
+  const bars = (field: string, title: string, color: string, domain?: [number, number]): SubSpec => ({
+    ...SIZE.panel,
+    mark: { type: 'bar', color },
+    encoding: {
+      x: { field: 'class', type: 'ordinal', title: 'class', axis: { labelAngle: 0 } },
+      y: { field, type: 'quantitative', title, ...(domain ? { scale: { domain } } : {}) },
+      tooltip: [{ field: 'class' }, { field, type: 'quantitative' }],
+    },
+    data: { values: rows },
+  });
+  return topLevel(
+    { hconcat: [bars('fid', 'FID within the class', COLORS.d), bars('precision', 'precision (%)', COLORS.d, [0, 100]), bars('recall', 'recall (%)', COLORS.g, [0, 100])], spacing: 24 },
+    { text: `Class by class at step ${last.step}`, subtitle: `each class's ~${Math.round(last.samples / rows.length)} samples against its reference images; per-class FID is biased upward by the small sets` },
+  );
+}

@@ -1,28 +1,32 @@
 import type { NetworkConfig, RunConfig } from '../config/index.ts';
 import { toyDatasets, type DatasetRegistry } from '../data/index.ts';
 import { ConfigError, DataError } from '../errors.ts';
-import { buildObjective, type Objective } from '../losses/index.ts';
-import { autoencoderEnergy, conditionEmbedding, dcganDiscriminator, dcganGenerator, dense, flatten, mlp, mlpLayers, projectionOutput, reshape, sequential, type LayerFactory } from '../nn/index.ts';
+import { buildObjective, type AuxiliarySpec, type Objective } from '../losses/index.ts';
+import { autoencoderEnergy, auxiliaryOutput, conditionEmbedding, conditionOneHot, dcganDiscriminator, dcganGenerator, dense, flatten, mlp, mlpLayers, projectionOutput, reshape, sequential, type LayerFactory } from '../nn/index.ts';
 import { buildOptimizer, lrScheduleFor } from '../optim/index.ts';
 import { buildStabilizers, composeD, composeG, withStabilizerPenalties, type BuildD, type BuildG } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/index.ts';
 import { createSession, type GanSession } from '../train/index.ts';
 
-/** How G and D are conditioned on the class: the kind, the class count and the embedding width; null for unconditional runs. */
-interface Conditioning {
-  kind: 'concat' | 'projection';
-  classes: number;
-  embedDim: number;
-}
+/**
+ * How G and D take the class or codes, null for unconditional runs: supervised conditioning
+ * (`concat`, `projection`, `acgan`: the class count and embedding width) or InfoGAN's codes; with
+ * D's auxiliary head where there is one.
+ */
+type Conditioning =
+  | { kind: 'concat' | 'projection'; classes: number; embedDim: number }
+  | { kind: 'acgan'; classes: number; embedDim: number; auxiliary: AuxiliarySpec & { kind: 'acgan' } }
+  | { kind: 'infogan'; hidden: number; auxiliary: AuxiliarySpec & { kind: 'infogan' } };
 
-/** G's network for a spec: an MLP or a DCGAN from latent width to data shape; without stabilizers `mlp('G', noiseDim, …)`. A conditional G appends the class embedding to z first. */
+/** G's network for a spec: an MLP or a DCGAN from latent width to data shape; without stabilizers `mlp('G', noiseDim, …)`. A conditional G appends the class embedding (InfoGAN's one-hot code) to z first. */
 function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng, cond: Conditioning | null): BuildG {
   const images = shape.length > 1;
   const out = shape.reduce((a, b) => a * b, 1);
-  const embed: LayerFactory[] = cond ? [conditionEmbedding(cond.classes, cond.embedDim)] : [];
+  const embed: LayerFactory[] =
+    cond === null ? [] : cond.kind !== 'infogan' ? [conditionEmbedding(cond.classes, cond.embedDim)] : cond.auxiliary.categorical > 0 ? [conditionOneHot(cond.auxiliary.categorical)] : [];
   return ({ inputWidth, norm }) => {
     if (net.arch === 'dcgan') return sequential('G', [inputWidth], [...embed, ...dcganGenerator(shape, { filters: net.filters, norm: net.norm, init: net.init, ...norm })], rng);
-    if (!images && !cond) return mlp('G', inputWidth, { hidden: net.hidden, out, act: net.act, alpha: net.alpha, norm: net.norm, dropout: net.dropout, init: net.init, ...norm }, rng);
+    if (!images && embed.length === 0) return mlp('G', inputWidth, { hidden: net.hidden, out, act: net.act, alpha: net.alpha, norm: net.norm, dropout: net.dropout, init: net.init, ...norm }, rng);
     // Pixels live in [−1, 1]: the MLP's output goes through tanh, as DCGAN's does.
     const layers = mlpLayers({ hidden: net.hidden, out, act: net.act, alpha: net.alpha, ...(images ? { outAct: 'tanh' as const } : {}), norm: net.norm, dropout: net.dropout, init: net.init, ...norm });
     return sequential('G', [inputWidth], [...embed, ...layers, ...(images ? [reshape([...shape])] : [])], rng);
@@ -30,23 +34,43 @@ function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng
 }
 
 /**
- * The run's class conditioning, checked against the data, the loss and the stabilizers: labels
- * are needed; BEGAN's autoencoder D has no place for the class; packing would mix several
- * samples' labels in one judgement; unrolling's look-ahead steps D without the labels.
+ * The run's class conditioning or InfoGAN codes, checked against the data, the loss and the
+ * stabilizers: supervised conditioning needs labels (InfoGAN none); BEGAN's autoencoder D has no
+ * place for a class or a head; packing would mix several samples' labels or codes in one
+ * judgement; unrolling's look-ahead steps D without the labels and the head's loss.
  */
 function conditioningOf(config: RunConfig, data: { name: string; classes?: number }): Conditioning | null {
   const kind = config.model.condition;
-  if (kind === 'none') return null;
+  const codes = config.model.codes;
+  if (kind === 'none' && codes === null) return null;
   const refuse = (field: string, message: string, received: unknown) => {
     throw new ConfigError(`invalid config:\n  ${field}: ${message}`, [{ field, message, received }]);
   };
-  if (!data.classes) refuse('model.condition', `'${kind}' needs labelled data (MNIST's digits, a mixture's modes); '${data.name}' has no labels`, kind);
-  if (config.loss.name === 'began') refuse('model.condition', "BEGAN's autoencoder discriminator takes no class; use 'none' or another loss", kind);
+  const field = codes ? 'model.codes' : 'model.condition';
+  const what = codes ? "InfoGAN's codes" : `model.condition '${kind}'`;
+  if (codes && kind !== 'none') refuse('model.codes', `InfoGAN's codes take G's class input, which model.condition '${kind}' uses; set model.condition to 'none' or model.codes to null`, codes);
+  if (!codes && !data.classes) refuse('model.condition', `'${kind}' needs labelled data (MNIST's digits, a mixture's modes); '${data.name}' has no labels`, kind);
+  if (config.loss.name === 'began') refuse(field, `BEGAN's autoencoder discriminator has no place for ${codes ? 'a Q head' : 'the class'}; use another loss`, codes ?? kind);
   config.stabilizers.forEach((s, i) => {
-    if (s.name === 'packing') refuse(`stabilizers[${i}]`, 'packing judges several samples at once and would mix their classes; a conditional run cannot pack', s.name);
-    if (s.name === 'unrolled') refuse(`stabilizers[${i}]`, "unrolling's look-ahead steps D without the class labels; not available with model.condition", s.name);
+    if (s.name === 'packing') refuse(`stabilizers[${i}]`, `packing judges several samples at once and would mix their ${codes ? 'codes' : 'classes'}; not available with ${what}`, s.name);
+    if (s.name === 'unrolled') refuse(`stabilizers[${i}]`, `unrolling's look-ahead steps D with the adversarial loss alone; not available with ${what}`, s.name);
   });
-  return { kind, classes: data.classes!, embedDim: config.model.embedDim };
+  if (codes) {
+    const { categorical, continuous, weight, continuousWeight, hidden } = codes;
+    return { kind: 'infogan', hidden, auxiliary: { kind: 'infogan', categorical, continuous, weight, continuousWeight } };
+  }
+  if (kind === 'none') return null; // not reached: without codes, 'none' returned above
+  const base = { classes: data.classes!, embedDim: config.model.embedDim };
+  if (kind === 'acgan') return { kind, ...base, auxiliary: { kind, classes: base.classes, weight: config.model.auxWeight } };
+  return { kind, ...base };
+}
+
+/** D's output layer for the conditioning: the projection, an auxiliary head (ACGAN's classifier, InfoGAN's Q), or the plain one. */
+function outputLayer(cond: Conditioning | null, init: NetworkConfig['init'], alpha: number, fallback: LayerFactory): LayerFactory {
+  if (cond?.kind === 'projection') return projectionOutput(cond.classes, { init });
+  if (cond?.kind === 'acgan') return auxiliaryOutput(cond.classes, { init });
+  if (cond?.kind === 'infogan') return auxiliaryOutput(cond.auxiliary.categorical + cond.auxiliary.continuous, { hidden: cond.hidden, init, alpha });
+  return fallback;
 }
 
 /**
@@ -59,12 +83,12 @@ function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng
   const shape = objective.discriminator;
   // concat: the class embedding joins D's input (as label planes on images); projection: D's output projects its features onto it.
   const embed: LayerFactory[] = cond?.kind === 'concat' ? [conditionEmbedding(cond.classes, cond.embedDim)] : [];
-  const output = (fallback: LayerFactory) => (cond?.kind === 'projection' ? projectionOutput(cond.classes, { init }) : fallback);
+  const output = (fallback: LayerFactory) => outputLayer(cond, init, alpha, fallback);
   return ({ inputShape, beforeOutput, norm: override }) => {
     const inputWidth = inputShape.reduce((a, b) => a * b, 1);
     if (shape === 'classifier') {
       if (net.arch === 'dcgan') {
-        const seen = embed.length ? [...inputShape.slice(0, -1), inputShape[inputShape.length - 1] + cond!.embedDim] : inputShape;
+        const seen = cond?.kind === 'concat' ? [...inputShape.slice(0, -1), inputShape[inputShape.length - 1] + cond.embedDim] : inputShape;
         const features = dcganDiscriminator(seen, { filters: net.filters, norm, init, alpha, ...override });
         return sequential('D', [...inputShape], [...embed, ...features, ...beforeOutput, output(dense(1, { init }))], rng);
       }
@@ -107,8 +131,9 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
       }
     }
   }
-  const noise = { dim: config.model.noiseDim, distribution: config.model.noise };
   const cond = conditioningOf(config, data);
+  const continuous = cond?.kind === 'infogan' ? cond.auxiliary.continuous : 0;
+  const noise = { dim: config.model.noiseDim + continuous, distribution: config.model.noise, ...(continuous > 0 ? { codes: continuous } : {}) };
   const init = new Rng(config.seed).fork('init');
   const base = withStabilizerPenalties(buildObjective(config.loss), config.stabilizers);
   const warnings: string[] = [];
@@ -120,7 +145,7 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
   const objective: Objective = { ...base, loss: stabilizers.reduce((loss, s) => s.build?.wrapLoss?.(loss) ?? loss, base.loss) };
   return createSession({
     data,
-    G: composeG(stabilizers, generatorBuilder(data.shape, config.model.g, init.fork('G'), cond), config.model.noiseDim),
+    G: composeG(stabilizers, generatorBuilder(data.shape, config.model.g, init.fork('G'), cond), noise.dim),
     D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D'), cond), data.shape),
     objective,
     optimizers: { g: buildOptimizer(config.optim.g), d: buildOptimizer(config.optim.d) },
@@ -132,6 +157,7 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
     lrSchedule: lrScheduleFor(config.optim.schedule, { g: config.optim.g.lr, d: config.optim.d.lr }, config.steps) ?? null,
     stabilizers,
     warnings,
-    classes: cond?.classes ?? null,
+    classes: cond === null ? null : cond.kind !== 'infogan' ? cond.classes : cond.auxiliary.categorical || null,
+    auxiliary: cond && 'auxiliary' in cond ? cond.auxiliary : null,
   });
 }

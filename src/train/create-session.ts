@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, NoiseSpec } from '../data/index.ts';
-import type { Objective } from '../losses/index.ts';
+import type { AuxiliarySpec, Objective } from '../losses/index.ts';
 import type { Module } from '../nn/index.ts';
 import type { LrSchedule, Optimizer } from '../optim/index.ts';
 import { composeData, stabilizerKey, type Stabilizer } from '../stabilizers/index.ts';
@@ -30,6 +30,8 @@ export interface SessionParts {
   stabilizers?: readonly Stabilizer[];
   /** Class-conditional G and D (default: unconditional): G is given a class id per sample, drawn uniformly from `classes`. */
   classes?: number | null;
+  /** D's auxiliary head (ACGAN, InfoGAN); default none. */
+  auxiliary?: AuxiliarySpec | null;
   warnings?: readonly string[];
 }
 
@@ -69,6 +71,7 @@ export function createSession(parts: SessionParts): GanSession {
     stabilizers,
     warnings: parts.warnings ?? [],
     classes: parts.classes ?? null,
+    auxiliary: parts.auxiliary ?? null,
   };
   return self;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sampleNoise, sampleSize, type FeatureSpace } from '../data/index.ts';
+import { noiseValues, sampleNoise, sampleSize, type FeatureSpace } from '../data/index.ts';
+import { infoBounds } from '../losses/index.ts';
 import {
   criticGap,
   densityCoverage,
@@ -10,6 +11,7 @@ import {
   histogramDivergences,
   inceptionScore,
   kernelInceptionDistance,
+  matchedAccuracy,
   mmd2,
   modeMetrics,
   precisionRecall,
@@ -27,7 +29,8 @@ import { base64, Rng, unitToBytes } from '../tensor/index.ts';
 import { diversityHealth, overfittingHealth } from '../metrics/index.ts';
 import { generatorSensitivity, spectralHealth } from './health.ts';
 import type { EvalRecord, SampleSnapshot } from './records.ts';
-import type { GanSession } from './session.ts';
+import { dTakesLabels, type GanSession } from './session.ts';
+import { codeGrid } from './traversal.ts';
 
 /** How the evaluator measures. */
 export interface EvalOptions {
@@ -85,8 +88,11 @@ function evaluationLabels(session: GanSession, n: number): Int32Array | undefine
   return classes === null ? undefined : cyclingLabels(n, classes);
 }
 
-function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight'], labels?: Int32Array): Float32Array {
-  return tf.tidy(() => session.G.apply(sampleNoise(session.noise, n, rng), { training: false, weight, ...labelsCondition(labels) }).dataSync() as Float32Array);
+/** `n` samples of G from noise drawn with `rng`, and that noise (`[n, noise.dim]`, row after row). */
+function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight'], labels?: Int32Array): { x: Float32Array; z: Float32Array } {
+  const z = noiseValues(session.noise, n, rng);
+  const x = tf.tidy(() => session.G.apply(tf.tensor2d(z, [n, session.noise.dim]), { training: false, weight, ...labelsCondition(labels) }).dataSync() as Float32Array);
+  return { x, z };
 }
 
 /**
@@ -114,6 +120,75 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: In
   return out;
 }
 
+/** The output of D's auxiliary head on `x`, in batches of the training batch size (as {@link dOutputs}); `[rows, width]` row after row. */
+function headOutputs(session: GanSession, x: Float32Array, dim: number): { values: Float32Array; width: number } {
+  const rows = x.length / dim;
+  const size = Math.max(1, session.batchSize);
+  const parts: Float32Array[] = [];
+  let width = 0;
+  for (let start = 0; start < rows; start += size) {
+    const count = Math.min(size, rows - start);
+    const values = tf.tidy(() => {
+      let head: tf.Tensor | undefined;
+      session.D.apply(tf.tensor(x.subarray(start * dim, (start + count) * dim), [count, ...session.data.shape]), { training: false, auxiliary: (h) => (head = h) });
+      if (!head) throw new Error(`${session.D.name} has no auxiliary head`);
+      width = head.shape[1]!;
+      return head.dataSync() as Float32Array;
+    });
+    parts.push(values);
+  }
+  const values = new Float32Array(rows * width);
+  let at = 0;
+  for (const p of parts) values.set(p, (at += p.length) - p.length);
+  return { values, width };
+}
+
+/** The top entry of each row's first `k` columns of a `[rows, width]` matrix. */
+function argmaxColumns(values: Float32Array, width: number, k: number): Int32Array {
+  const rows = values.length / width;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (values[i * width + c] > values[i * width + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+/**
+ * What D's auxiliary head is measured by: ACGAN's classifier accuracy on the held-out reals;
+ * InfoGAN's categorical code as a classifier of the held-out reals after the best matching of
+ * codes to labels (labelled data only), and the mutual-information bounds on the generated samples,
+ * whose codes are known.
+ */
+function auxiliaryFields(
+  session: GanSession,
+  { real, fake, fakeLabels, fakeNoise }: { real: { x: Float32Array; labels?: Int32Array }; fake: Float32Array; fakeLabels?: Int32Array; fakeNoise: Float32Array },
+): Partial<EvalRecord> {
+  const aux = session.auxiliary!;
+  const dim = sampleSize(session.data);
+  const fields: Partial<EvalRecord> = {};
+  if (aux.kind === 'acgan') {
+    if (real.labels) {
+      const { values, width } = headOutputs(session, real.x, dim);
+      const predicted = argmaxColumns(values, width, aux.classes);
+      fields.auxAccuracy = predicted.filter((c, i) => c === real.labels![i]).length / predicted.length;
+    }
+    return fields;
+  }
+  if (aux.categorical > 0 && real.labels && session.data.classes) {
+    const { values, width } = headOutputs(session, real.x, dim);
+    fields.codeAccuracy = matchedAccuracy(argmaxColumns(values, width, aux.categorical), real.labels, aux.categorical, session.data.classes).accuracy;
+  }
+  const n = fake.length / dim;
+  const codes = new Float32Array(n * aux.continuous);
+  for (let i = 0; i < n; i++) codes.set(fakeNoise.subarray((i + 1) * session.noise.dim - aux.continuous, (i + 1) * session.noise.dim), i * aux.continuous);
+  const bounds = infoBounds(aux, headOutputs(session, fake, dim).values, fakeLabels ?? new Int32Array(n), codes);
+  if (bounds.categorical !== undefined) fields.miCategorical = bounds.categorical;
+  if (bounds.continuous !== undefined) fields.miContinuous = bounds.continuous;
+  return fields;
+}
+
 /**
  * D's output at each point; with packing, on a pack of copies of the point; for a conditional D,
  * the largest over the classes of its reported value ("real for some class": a mean would be
@@ -122,7 +197,7 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: In
 function dOutputsPerPoint(session: GanSession, x: Float32Array, dim: number, report: (v: number) => number = (v) => v): Float32Array {
   const m = packingOf(session.stabilizers);
   const classes = session.classes;
-  if (classes !== null) {
+  if (classes !== null && dTakesLabels(session)) {
     const rows = x.length / dim;
     const out = new Float32Array(rows).fill(-Infinity);
     for (let c = 0; c < classes; c++) {
@@ -208,7 +283,7 @@ function healthFields(session: GanSession, { real, fake, dReal, rng, weight }: H
   });
   const m = Math.min(OVERFIT_POINTS * packingOf(session.stabilizers), pointCount(real));
   const train = session.trainingData.sampleArray(m, rng.fork('train-real'));
-  const dTrain = dOutputs(session, train.x, real.dim, session.classes === null ? undefined : train.labels);
+  const dTrain = dOutputs(session, train.x, real.dim, dTakesLabels(session) ? train.labels : undefined);
   const over = overfittingHealth(dTrain, dReal.subarray(0, dTrain.length));
   if (session.objective.loss.output === 'logit') fields.rt = over.rt;
   fields.dTrainGap = over.gap;
@@ -238,10 +313,19 @@ const SNAPSHOT_IMAGES = 64;
 const KID_SUBSETS = 10;
 const KID_SUBSET_SIZE = 500;
 
-/** Reference statistics and a fixed random subset of the reference rows, per feature space. */
-const references = new WeakMap<FeatureSpace, { stats: FeatureStats; rows: number; shuffled: FeatureMatrix }>();
+/** A reference set's statistics and its rows in a fixed random order (with their classes where labelled), per feature space. */
+interface Reference {
+  stats: FeatureStats;
+  rows: number;
+  shuffled: FeatureMatrix;
+  labels?: Int32Array;
+  /** Each class's rows (in the shuffled order) and statistics, made on first use. */
+  classes?: { rows: FeatureMatrix; stats: FeatureStats }[];
+}
 
-function referenceOf(space: FeatureSpace): { stats: FeatureStats; rows: number; shuffled: FeatureMatrix } {
+const references = new WeakMap<FeatureSpace, Reference>();
+
+function referenceOf(space: FeatureSpace): Reference {
   let hit = references.get(space);
   if (!hit) {
     const ref = space.referenceFeatures();
@@ -250,9 +334,56 @@ function referenceOf(space: FeatureSpace): { stats: FeatureStats; rows: number; 
     const data = new Float32Array(ref.data.length);
     order.forEach((row, i) => data.set(ref.data.subarray(row * ref.cols, (row + 1) * ref.cols), i * ref.cols));
     hit = { stats: featureStats(ref), rows: ref.rows, shuffled: { rows: ref.rows, cols: ref.cols, data } };
+    if (ref.labels) hit.labels = Int32Array.from(order, (row) => ref.labels![row]);
     references.set(space, hit);
   }
   return hit;
+}
+
+/** The reference rows of every class 0 … classes − 1 and their statistics; undefined when the reference set has no labels. */
+function referenceClasses(ref: Reference, classes: number): Reference['classes'] {
+  if (!ref.labels) return undefined;
+  if (!ref.classes || ref.classes.length !== classes) {
+    ref.classes = Array.from({ length: classes }, (_, k) => {
+      const rows = rowsWhere(ref.shuffled, (i) => ref.labels![i] === k);
+      return { rows, stats: featureStats(rows) };
+    });
+  }
+  return ref.classes;
+}
+
+/** The rows `i` of `m` for which `keep(i)`, in order. */
+function rowsWhere(m: FeatureMatrix, keep: (i: number) => boolean): FeatureMatrix {
+  const picked: number[] = [];
+  for (let i = 0; i < m.rows; i++) if (keep(i)) picked.push(i);
+  const data = new Float32Array(picked.length * m.cols);
+  picked.forEach((row, j) => data.set(m.data.subarray(row * m.cols, (row + 1) * m.cols), j * m.cols));
+  return { rows: picked.length, cols: m.cols, data };
+}
+
+/**
+ * Per-class FID, precision and recall of a class-conditional G (see `classFid`): class k's
+ * samples against class k's reference rows; undefined when the reference has no labels or a class
+ * has too few samples for the k-NN metrics.
+ */
+function perClassFields(ref: Reference, fake: FeatureMatrix, labels: Int32Array, classes: number): Partial<EvalRecord> | undefined {
+  const byClass = referenceClasses(ref, classes);
+  if (!byClass) return undefined;
+  const fid: number[] = [];
+  const precision: number[] = [];
+  const recall: number[] = [];
+  for (let k = 0; k < classes; k++) {
+    const mine = rowsWhere(fake, (i) => labels[i] === k);
+    const theirs = byClass[k];
+    if (mine.rows < 5 || theirs.rows.rows < 5) return undefined;
+    const b = featureStats(mine);
+    fid.push(frechetDistance(theirs.stats.mean, theirs.stats.cov, b.mean, b.cov).value);
+    const m = Math.min(mine.rows, theirs.rows.rows);
+    const pr = precisionRecall({ rows: m, cols: fake.cols, data: theirs.rows.data.subarray(0, m * fake.cols) }, mine, { k: 3 });
+    precision.push(pr.precision);
+    recall.push(pr.recall);
+  }
+  return { classFid: fid, classPrecision: precision, classRecall: recall };
 }
 
 /**
@@ -288,7 +419,7 @@ function classifierAccuracy(probs: Float32Array, classes: number, labels: Int32A
   return hits / labels.length;
 }
 
-function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: Rng, labels?: Int32Array): Partial<EvalRecord> {
+function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: Rng, labels?: Int32Array, classes?: number): Partial<EvalRecord> {
   const ref = referenceOf(space);
   const emb = space.embed(fake, n);
   const fakeFeatures: FeatureMatrix = { rows: n, cols: emb.width, data: emb.features };
@@ -305,6 +436,7 @@ function featureFields(space: FeatureSpace, fake: Float32Array, n: number, rng: 
   }
   if (emb.probs && emb.classes) fields.classifierScore = inceptionScore({ rows: n, cols: emb.classes, data: emb.probs }, Math.min(10, n)).value;
   if (emb.probs && emb.classes && labels && labels.every((l) => l < emb.classes!)) fields.classAccuracy = classifierAccuracy(emb.probs, emb.classes, labels);
+  if (labels && classes) Object.assign(fields, perClassFields(ref, fakeFeatures, labels, classes));
   if (emb.digits) {
     const modes = stackedMnistModes(emb.digits);
     Object.assign(fields, { stackedModes: modes.modes, stackedKl: modes.kl });
@@ -412,7 +544,21 @@ function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Arr
     ...(session.classes !== null ? { classes: session.classes } : {}),
     interpolations: { paths: INTERPOLATION_PATHS, steps: INTERPOLATION_STEPS, images: encode(interpolations(session, rng.fork('interpolations'), weight)) },
     ...(n >= NEIGHBOUR_SAMPLES ? { neighbours: neighbourPairs(session, fake, size, rng.fork('neighbours'), encode) } : {}),
+    ...traversalsOf(session, rng.fork('traversals'), weight, encode),
   };
+}
+
+/** InfoGAN's latent traversals: each continuous code walked from −2 to 2 along the rows (the categories, or fresh noise), from fixed noise. */
+function traversalsOf(session: GanSession, rng: Rng, weight: ApplyContext['weight'], encode: (x: Float32Array) => string): Pick<NonNullable<SampleSnapshot['images']>, 'traversals'> {
+  const aux = session.auxiliary;
+  if (aux?.kind !== 'infogan' || aux.continuous === 0) return {};
+  const traversals = Array.from({ length: aux.continuous }, (_, j) => {
+    const code = `c${j + 1}`;
+    const grid = codeGrid(session, { vary: code, fixed: {} }, rng.fork(code));
+    const x = tf.tidy(() => session.G.apply(tf.tensor2d(grid.z, [grid.rows * grid.cols, session.noise.dim]), { training: false, weight, ...labelsCondition(grid.labels) }).dataSync() as Float32Array);
+    return { code, rows: grid.rows, cols: grid.cols, rowsShow: grid.rowsShow, colsShow: grid.colsShow, images: encode(x) };
+  });
+  return { traversals };
 }
 
 /**
@@ -429,10 +575,12 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
   const root = new Rng(seed).fork('eval');
   const weight = evaluationWeights(session, ema);
   const fakeLabels = evaluationLabels(session, n);
-  const fakeData = generate(session, n, root.fork('noise'), weight, fakeLabels);
+  const { x: fakeData, z: fakeNoise } = generate(session, n, root.fork('noise'), weight, fakeLabels);
   const realBatch = session.data.sampleArray(n, root.fork('real'));
   const realData = realBatch.x;
-  const realLabels = session.classes === null ? undefined : realBatch.labels;
+  // D judges with the class under concat and projection; ACGAN and InfoGAN predict it instead.
+  const dLabelled = dTakesLabels(session);
+  const realLabels = dLabelled ? realBatch.labels : undefined;
   const fake: Points = { data: fakeData, dim };
   const real: Points = { data: realData, dim };
   const record: EvalRecord = { kind: 'eval', step: session.step, samples: n, ms: 0 };
@@ -456,7 +604,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
 
   const output = session.objective.loss.output;
   const dReal = dOutputs(session, realData, dim, realLabels);
-  const dFake = dOutputs(session, fakeData, dim, fakeLabels);
+  const dFake = dOutputs(session, fakeData, dim, dLabelled ? fakeLabels : undefined);
   if (output === 'logit') {
     record.dAccuracy = discriminatorAccuracy(dReal, dFake, 0).overall;
     record.dReal = mean(Array.from(dReal, sigmoid));
@@ -468,8 +616,11 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     record.criticGap = criticGap(dReal, dFake);
   }
   if (health) Object.assign(record, healthFields(session, { real, fake, dReal, rng: root.fork('health'), weight }));
-  if (session.data.features) Object.assign(record, featureFields(session.data.features, fakeData, n, root.fork('features'), fakeLabels));
-  else if (fakeLabels && session.data.modes) record.classAccuracy = modeAccuracy(fake, session.data.modes, fakeLabels);
+  // InfoGAN's codes are not the data's classes: they are scored after matching (auxiliaryFields).
+  const askedClasses = session.auxiliary?.kind === 'infogan' ? undefined : fakeLabels;
+  if (session.data.features) Object.assign(record, featureFields(session.data.features, fakeData, n, root.fork('features'), askedClasses, session.classes ?? undefined));
+  else if (askedClasses && session.data.modes) record.classAccuracy = modeAccuracy(fake, session.data.modes, askedClasses);
+  if (session.auxiliary) Object.assign(record, auxiliaryFields(session, { real: realBatch, fake: fakeData, fakeLabels, fakeNoise }));
 
   const images = session.data.shape.length > 1;
   const keep = images ? 0 : Math.min(snapshotPoints, n);

@@ -23,6 +23,7 @@ export {
 export { createSession, type SessionParts } from './create-session.ts';
 export {
   disposeSession,
+  dTakesLabels,
   runRngs,
   rngStates,
   sampleReal,
@@ -92,3 +93,4 @@ export {
 } from './checkpoint.ts';
 export { evaluate, type EvalOptions } from './evaluator.ts';
 export { generatorSensitivity, spectralHealth, FULL_JACOBIAN_MAX_DIM, JACOBIAN_PROBES, JACOBIAN_STEP, MAX_CONDITION, SPECTRAL_ITERATIONS, type SensitivityHealth, type SensitivityOptions } from './health.ts';
+export { parseCodeSpec, codeGrid, TRAVERSAL_RANGE, type CodeSpec, type CodeGrid } from './traversal.ts';

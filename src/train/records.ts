@@ -119,6 +119,25 @@ export const evalRecordSchema = z.object({
    * for — the data's classifier's top class (MNIST), or the nearest mode (mixtures). Chance is 1/classes.
    */
   classAccuracy: measure,
+  /**
+   * A class-conditional image run, one value per class k: FID of G's samples of class k against
+   * the reference images of class k (about samples / classes of each, so biased upward against the
+   * overall FID), and improved precision / recall (k = 3) against as many of class k's reference
+   * images. ACGAN's known loss of within-class diversity shows as a low recall.
+   */
+  classFid: z.array(z.number()).optional(),
+  classPrecision: z.array(z.number()).optional(),
+  classRecall: z.array(z.number()).optional(),
+  /** ACGAN: the auxiliary classifier's accuracy on the held-out reals (how well D's head knows the classes). */
+  auxAccuracy: measure,
+  /**
+   * InfoGAN: Q's categorical code read as a classifier of the held-out reals, scored against their
+   * labels after the best one-to-one matching of codes to labels (the paper's ≈ 95 % on MNIST).
+   */
+  codeAccuracy: measure,
+  /** InfoGAN: the variational lower bounds on I(c; G(z, c)) in nats: the categorical code's (at most log k) and the continuous codes' (see `infoBounds`). */
+  miCategorical: measure,
+  miContinuous: measure,
   /** Stacked MNIST: digit triples seen (of 1,000) and KL(triple histogram ‖ uniform), over `samples`. */
   stackedModes: measure,
   stackedKl: measure,
@@ -241,6 +260,8 @@ export interface SampleSnapshot {
     interpolations?: { paths: number; steps: number; images: string };
     /** `count` generated images, then the nearest (pixel L2) of `pool` training images to each: the memorization check. */
     neighbours?: { count: number; pool: number; images: string };
+    /** InfoGAN: each continuous code walked along the rows of a `rows × cols` grid (see `codeGrid`), with what its rows and columns show. */
+    traversals?: { code: string; rows: number; cols: number; rowsShow: string; colsShow: string; images: string }[];
   };
   /** 1-D: D over `x`; 2-D: D over the `x` × `y` grid, `d[i][j]` at (x[j], y[i]). */
   surface?: { x: number[]; y?: number[]; d: number[] | number[][]; output: 'logit' | 'score' | 'energy' };

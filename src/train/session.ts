@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Batch, Dataset, NoiseSpec } from '../data/index.ts';
-import type { Objective } from '../losses/index.ts';
+import type { AuxiliarySpec, Objective } from '../losses/index.ts';
 import type { ApplyContext, Module } from '../nn/index.ts';
 import type { LrSchedule, Optimizer } from '../optim/index.ts';
 import type { DStepView, GStepView, Stabilizer } from '../stabilizers/index.ts';
@@ -92,6 +92,18 @@ export interface GanSession {
    * interpolates need), in G's step labels drawn uniformly from the noise stream.
    */
   readonly classes: number | null;
+  /**
+   * D's auxiliary head and its loss, null without one. ACGAN: D predicts every sample's class and
+   * takes none (G is given the real batch's labels in D's step, as above). InfoGAN: `classes` is
+   * the categorical code's size and G is given codes drawn from the noise stream in both steps
+   * (the data's labels are never read); the continuous codes are the noise's trailing `codes`.
+   */
+  readonly auxiliary: AuxiliarySpec | null;
+}
+
+/** Whether D is given each sample's class (concat and projection conditioning; ACGAN and InfoGAN predict it instead). */
+export function dTakesLabels(session: GanSession): boolean {
+  return session.classes !== null && session.auxiliary === null;
 }
 
 /** `n` real samples for a training batch: from the curriculum's data when there is one. */

@@ -120,9 +120,9 @@ describe('a conditional session', () => {
 describe('refusals', () => {
   it.each([
     [{ data: { kind: 'spiral' }, model: { condition: 'concat' } }, 'model.condition', "'concat' needs labelled data (MNIST's digits, a mixture's modes); 'spiral' has no labels"],
-    [{ loss: { name: 'began' }, model: { condition: 'projection' } }, 'model.condition', "BEGAN's autoencoder discriminator takes no class"],
+    [{ loss: { name: 'began' }, model: { condition: 'projection' } }, 'model.condition', "BEGAN's autoencoder discriminator has no place for the class"],
     [{ stabilizers: [{ name: 'packing', m: 2 }], model: { condition: 'concat' } }, 'stabilizers[0]', 'packing judges several samples at once'],
-    [{ stabilizers: [{ name: 'unrolled' }], model: { condition: 'concat' } }, 'stabilizers[0]', "unrolling's look-ahead steps D without the class labels"],
+    [{ stabilizers: [{ name: 'unrolled' }], model: { condition: 'concat' } }, 'stabilizers[0]', "unrolling's look-ahead steps D with the adversarial loss alone; not available with model.condition 'concat'"],
   ])('%j', (over, field, message) => {
     const err = configErrorOf(() => sessionFromConfig(ring8(over), nodeDatasets));
     expect(err.issues[0].field).toBe(field);

@@ -18,7 +18,7 @@ export interface LabSettings {
   k: number;
   seed: number;
   /** Class conditioning (`model.condition`): G asked for a mode, D judging with it; absent is `none`. */
-  condition?: 'none' | 'concat' | 'projection';
+  condition?: RunConfig['model']['condition'];
 }
 
 /** A named choice from one of the core's registries, with its one-line summary. */

@@ -7,10 +7,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeBatch as disposeData, sampleNoise, type Batch } from '../../data/index.ts';
 import { DivergenceError } from '../../errors.ts';
-import { variablesOf } from '../../nn/index.ts';
+import { acganD, acganG, infoLoss } from '../../losses/index.ts';
+import { variablesOf, type ApplyContext } from '../../nn/index.ts';
 import type { Rng } from '../../tensor/index.ts';
 import type { GStepView, InputSite, Players, Stabilizer } from '../../stabilizers/index.ts';
-import { sampleReal, trainingContext, type DTermView, type GanSession } from '../session.ts';
+import { dTakesLabels, sampleReal, trainingContext, type DTermView, type GanSession } from '../session.ts';
 
 /** What D's step reports (see `StepRecord`). */
 export interface DStats {
@@ -55,6 +56,8 @@ export interface GEvaluation {
 export interface DBatch {
   readonly real: Batch;
   readonly z: tf.Tensor2D;
+  /** InfoGAN's categorical codes for G(z), drawn from the noise stream (a conditional session gives G the real batch's labels instead). */
+  readonly labels?: tf.Tensor1D;
 }
 
 /** What one G evaluation draws: noise, and a real batch when the loss or a stabilizer needs one. */
@@ -87,6 +90,12 @@ function realLabels(session: GanSession, real: Batch): tf.Tensor1D | undefined {
   if (session.classes === null) return undefined;
   if (!real.labels) throw new Error(`the session is class-conditional but a real batch of '${session.data.name}' came without labels`);
   return real.labels;
+}
+
+/** An auxiliary target that must be there. */
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`D's auxiliary loss needs the labels of ${what}, which the batch does not carry`);
+  return value;
 }
 
 /** Scalars kept from inside a tape, by name, to be read with one device read ({@link readScalars}). */
@@ -131,9 +140,21 @@ export function gradientList(vars: readonly tf.Variable[], byName: tf.NamedTenso
   return vars.map((v) => byName[v.name] ?? tf.zerosLike(v));
 }
 
-/** Draws D's batch: real samples (the curriculum's data when set), then noise. */
+/** Whether G's codes come from the prior in D's step too (InfoGAN), not from the real batch's labels. */
+const codesFromPrior = (session: GanSession) => session.auxiliary?.kind === 'infogan';
+
+/** Draws D's batch: real samples (the curriculum's data when set), then noise (and InfoGAN's categorical codes). */
 export function drawDBatch(session: GanSession): DBatch {
-  return { real: sampleReal(session, session.batchSize), z: sampleNoise(session.noise, session.batchSize, session.rngs.noise) };
+  const real = sampleReal(session, session.batchSize);
+  const z = sampleNoise(session.noise, session.batchSize, session.rngs.noise);
+  const labels = codesFromPrior(session) ? drawLabels(session, session.batchSize, session.rngs.noise) : undefined;
+  return labels ? { real, z, labels } : { real, z };
+}
+
+/** InfoGAN's continuous codes of a noise batch: its last `noise.codes` columns; undefined without any. */
+function continuousCodes(session: GanSession, z: tf.Tensor2D): tf.Tensor2D | undefined {
+  const codes = session.noise.codes ?? 0;
+  return codes > 0 ? tf.slice(z, [0, session.noise.dim - codes], [z.shape[0], codes]) : undefined;
 }
 
 /** Whether G's step reads a real batch: the loss does (relativistic) or a stabilizer asks for one. */
@@ -150,7 +171,7 @@ export function drawGBatch(session: GanSession): GBatch {
 /** Frees a drawn batch. */
 export function disposeBatch(batch: DBatch | GBatch): void {
   batch.z.dispose();
-  if ('labels' in batch) batch.labels?.dispose();
+  batch.labels?.dispose();
   if (batch.real) disposeData(batch.real);
 }
 
@@ -166,17 +187,39 @@ export function beforeDStep(session: GanSession): void {
  */
 export function dInputs(session: GanSession, batch: DBatch): DInputs {
   const ctx = trainingContext(session);
-  const labels = realLabels(session, batch.real);
+  const classes = codesFromPrior(session) ? undefined : realLabels(session, batch.real);
+  const codes = codesFromPrior(session) ? batch.labels : classes;
   const real = intoD(session, batch.real.x, 'real', 'd');
-  const fake = intoD(session, session.G.apply(batch.z, { ...ctx, ...given(labels) }), 'fake', 'd');
-  return labels ? { real, fake, labels } : { real, fake };
+  const fake = intoD(session, session.G.apply(batch.z, { ...ctx, ...given(codes) }), 'fake', 'd');
+  const inputs: DInputs = dTakesLabels(session) && classes ? { real, fake, labels: classes } : { real, fake };
+  if (session.auxiliary) inputs.auxiliary = { ...(classes ? { realLabels: classes } : {}), ...(codes ? { fakeLabels: codes } : {}), ...optional('fakeCodes', continuousCodes(session, batch.z)) };
+  return inputs;
 }
 
-/** What D's loss is computed on: real samples and G's, and in a conditional session the class ids of both (row i of each has label i). */
+const optional = <K extends string, T>(key: K, value: T | undefined) => (value === undefined ? {} : ({ [key]: value } as { [k in K]: T }));
+
+/** What D's loss is computed on: real samples and G's, and when D takes the class, the class ids of both (row i of each has label i). */
 export interface DInputs {
   real: tf.Tensor;
   fake: tf.Tensor;
   labels?: tf.Tensor1D;
+  /** What D's auxiliary head is scored against, when it has one: the real batch's classes (ACGAN), and the class or codes G was given for each fake. */
+  auxiliary?: AuxiliaryTargets;
+}
+
+/** The targets of D's auxiliary head. */
+export interface AuxiliaryTargets {
+  realLabels?: tf.Tensor1D;
+  fakeLabels?: tf.Tensor1D;
+  fakeCodes?: tf.Tensor2D;
+}
+
+/** D's adversarial output on `x` and, when `want`, its auxiliary head's output too. */
+function withHead(D: GanSession['D'], x: tf.Tensor, ctx: ApplyContext, want: boolean): { out: tf.Tensor; head?: tf.Tensor } {
+  let head: tf.Tensor | undefined;
+  const out = D.apply(x, want ? { ...ctx, auxiliary: (h) => (head = h) } : ctx);
+  if (want && !head) throw new Error(`${D.name} has no auxiliary head, but the session's auxiliary loss needs one`);
+  return head ? { out, head } : { out };
 }
 
 /**
@@ -191,11 +234,21 @@ export function discriminatorLoss(session: GanSession, inputs: DInputs, kept: Ke
   const ctx = { ...trainingContext(session), ...given(inputs.labels) };
   // Penalties call D on real, fake or points between them: rows stay paired, so each keeps its label.
   const applyD = (x: tf.Tensor) => D.apply(x, ctx);
-  const dReal = applyD(real);
-  const dFake = applyD(fake);
+  const aux = session.auxiliary;
+  const onReal = withHead(D, real, ctx, aux?.kind === 'acgan');
+  const onFake = withHead(D, fake, ctx, aux !== null);
+  const [dReal, dFake] = [onReal.out, onFake.out];
   const loss = objective.loss.d(dReal, dFake);
   const view: DTermView = { ...playersOf(session), real, fake, dReal, dFake, applyD, rng: rngs.penalty };
-  const terms = session.terms.d.map((t) => [t.name, t.compute(view)] as const);
+  const terms: (readonly [string, tf.Scalar])[] = session.terms.d.map((t) => [t.name, t.compute(view)] as const);
+  if (aux) {
+    const targets = inputs.auxiliary ?? {};
+    const value =
+      aux.kind === 'acgan'
+        ? acganD(aux, onReal.head!, required(targets.realLabels, 'the real batch'), onFake.head!, required(targets.fakeLabels, 'the fakes'))
+        : infoLoss(aux, onFake.head!, targets.fakeLabels, targets.fakeCodes);
+    terms.push([aux.kind, value]);
+  }
   const penalty = terms.length ? (tf.addN(terms.map(([, v]) => v)) as tf.Scalar) : tf.scalar(0);
   kept.dPenalty = tf.keep(penalty);
   for (const [name, value] of terms) kept[`term:${name}`] = tf.keep(value);
@@ -217,13 +270,22 @@ export function generatorLoss(session: GanSession, batch: GBatch, kept: KeptScal
   const fakeFeatures = new Map<string, tf.Tensor>();
   const realFeatures = new Map<string, tf.Tensor>();
   const fake = intoD(session, G.apply(batch.z, { ...ctx, ...given(batch.labels) }), 'fake', 'g');
-  const dFake = D.apply(fake, { ...ctx, ...given(batch.labels), record: (layer, a) => fakeFeatures.set(layer, a) });
+  const dLabels = dTakesLabels(session) ? given(batch.labels) : {};
+  const aux = session.auxiliary;
+  const { out: dFake, head } = withHead(D, fake, { ...ctx, ...dLabels, record: (layer, a) => fakeFeatures.set(layer, a) }, aux !== null);
   const real = batch.real && intoD(session, batch.real.x, 'real', 'g');
-  const dReal = real ? D.apply(real, { ...ctx, ...given(batch.real && realLabels(session, batch.real)), record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
+  const realGiven = batch.real && dTakesLabels(session) ? given(realLabels(session, batch.real)) : {};
+  const dReal = real ? D.apply(real, { ...ctx, ...realGiven, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
   const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, ...(real ? { dReal } : {}), realFeatures, dOptimizer: session.optimizers.d };
   const loss = session.stabilizers.reduce((l, s) => s.step?.gLoss?.(l, view) ?? l, objective.loss.g(dFake, dReal));
-  return session.terms.g.reduce((total, t) => {
-    const value = t.compute(view);
+  const terms: { name: string; compute(): tf.Scalar }[] = session.terms.g.map((t) => ({ name: t.name, compute: () => t.compute(view) }));
+  if (aux) {
+    const compute = () =>
+      aux.kind === 'acgan' ? acganG(aux, head!, required(batch.labels, "G's batch")) : infoLoss(aux, head!, batch.labels, continuousCodes(session, batch.z));
+    terms.push({ name: aux.kind, compute });
+  }
+  return terms.reduce((total, t) => {
+    const value = t.compute();
     kept[`term:${t.name}`] = tf.keep(value);
     return tf.add(total, value) as tf.Scalar;
   }, loss);

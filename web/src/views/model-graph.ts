@@ -18,7 +18,8 @@ export function modelLayers(config: RunConfig, dataDim = 2): { g: GraphLayer[]; 
   const hidden = (net: RunConfig['model']['g']) => net.hidden.map((width) => ({ width, label: [net.act, net.norm !== 'none' ? `${net.norm} norm` : ''].filter(Boolean).join(' · ') }));
   const cond = config.model.condition;
   const e = cond === 'none' ? 0 : config.model.embedDim;
-  const dOut = config.loss.name === 'began' ? { width: dataDim * m, label: 'reconstruction (energy)' } : { width: 1, label: cond === 'projection' ? 'score + ⟨V_y, φ⟩' : 'score' };
+  const outLabel = cond === 'projection' ? 'score + ⟨V_y, φ⟩' : cond === 'acgan' ? 'score + class logits' : 'score';
+  const dOut = config.loss.name === 'began' ? { width: dataDim * m, label: 'reconstruction (energy)' } : { width: 1, label: outLabel };
   const z = `z ~ ${config.model.noise === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'}`;
   return {
     g: [{ width: config.model.noiseDim + e, label: e ? 'z + class' : z }, ...hidden(config.model.g), { width: dataDim, label: 'x' }],
