@@ -7,6 +7,9 @@ import type { EvalRecord, StepRecord } from '../train/index.ts';
 import { offerRemedies } from './remedies.ts';
 import { episodes, median, num, persistentOnset, rollingMedian, rollingStd, windowFor, type Episode, type RunSeries } from './series.ts';
 import {
+  CLASS_IGNORED_ACCURACY,
+  CLASS_RECALL_COLLAPSE,
+  CLASS_RECALL_SPREAD,
   COLLAPSE_NN_RATIO,
   DROP_COVERAGE,
   DROP_HIGH_QUALITY,
@@ -388,8 +391,73 @@ const oscillation: Detector = {
   },
 };
 
+/** The classes whose recall collapsed while the median class's did not (see {@link CLASS_RECALL_COLLAPSE}). */
+function collapsedClasses(r: EvalRecord): number[] {
+  const recall = r.classRecall;
+  if (!recall?.length) return [];
+  const typical = median(recall);
+  if (!(typical >= CLASS_RECALL_SPREAD * CLASS_RECALL_COLLAPSE)) return [];
+  return recall.flatMap((v, k) => (v <= CLASS_RECALL_COLLAPSE ? [k] : []));
+}
+
+/**
+ * A conditional run whose classes collapse: G ignores the class it is asked for (its samples are of
+ * that class hardly more often than chance), or makes some classes from too few variations (their
+ * recall against the class's own reference images collapsed while the others' did not). Read
+ * from the second evaluation on: the first may come before G has learned any class.
+ */
+const classCollapse: Detector = {
+  pathology: 'class-collapse',
+  detect({ evals }, ctx) {
+    if (ctx.config.model.condition === 'none') return [];
+    const ignored = (r: EvalRecord, i: number) => i > 0 && (num(r.classAccuracy) ?? 1) <= CLASS_IGNORED_ACCURACY;
+    const within = (r: EvalRecord, i: number) => i > 0 && !ignored(r, i) && collapsedClasses(r).length > 0;
+    const acgan = ctx.config.model.condition === 'acgan';
+    const ignoredFindings = episodes(evals, ignored).map((e) =>
+      episodeFinding(e, {
+        pathology: 'class-collapse',
+        severity: 'critical',
+        evidence: evidence({ classAccuracy: num(e.last.classAccuracy), fid: num(e.last.fid), embedDim: ctx.config.model.embedDim }),
+        explanation: `G ignores the class it is asked for: only ${fmt((num(e.last.classAccuracy) ?? 0) * 100)} % of its samples are of that class (the data's classifier or nearest mode), near chance; the condition does not reach its output`,
+        remedies: offerRemedies(
+          [
+            ['projection-d', "D scores the class through an inner product with its features, a direct signal G cannot satisfy without the class (Miyato & Koyama 2018)"],
+            ['wider-embedding', 'a wider class embedding gives the class more weight in the first layers beside the noise'],
+          ],
+          ctx,
+        ),
+      }),
+    );
+    const withinFindings = episodes(evals, within).map((e) => {
+      const classes = collapsedClasses(e.last);
+      const recall = e.last.classRecall!;
+      return episodeFinding(e, {
+        pathology: 'class-collapse',
+        severity: 'warning',
+        evidence: evidence({
+          classAccuracy: num(e.last.classAccuracy),
+          medianClassRecall: median(recall),
+          ...Object.fromEntries(classes.map((k) => [`recall${k}`, recall[k]])),
+        }),
+        explanation:
+          `class${classes.length > 1 ? 'es' : ''} ${classes.join(', ')} collapsed within: recall against ${classes.length > 1 ? 'their' : 'its'} own reference images is ${classes.map((k) => fmt(recall[k] * 100)).join(', ')} % against a median class's ${fmt(median(recall) * 100)} %, so G makes ${classes.length > 1 ? 'them' : 'it'} from a few variations` +
+          (acgan ? "; ACGAN's classifier term rewards the easiest samples of each class" : ''),
+        remedies: offerRemedies(
+          [
+            ['lower-aux-weight', 'a lighter classifier term lets the adversarial loss spread each class again (Shu et al. 2017 show ACGAN concentrating on easily classified samples)'],
+            ['projection-d', "the projection D has no classifier term to concentrate each class (Miyato & Koyama 2018)"],
+            ['minibatch-std', "D sees the batch's spread, which is too small when a class collapses (Karras et al. 2018)"],
+          ],
+          ctx,
+        ),
+      });
+    });
+    return [...ignoredFindings, ...withinFindings];
+  },
+};
+
 /** Every detector, in the order findings are listed. */
-export const DETECTORS: readonly Detector[] = [divergence, vanishingGradients, modeCollapse, modeDropping, oscillation, discriminatorOverpowering, generatorOverpowering, discriminatorOverfitting];
+export const DETECTORS: readonly Detector[] = [divergence, vanishingGradients, modeCollapse, modeDropping, oscillation, discriminatorOverpowering, generatorOverpowering, discriminatorOverfitting, classCollapse];
 
 /**
  * The `healthy` finding: no other detector found anything, with the numbers a reader checks that

@@ -8,7 +8,11 @@ const STEP_NUMBERS = ['dLoss', 'dPenalty', 'gLoss', 'dReal', 'dFake', 'gradNormD
 const EVAL_NUMBERS = [
   'modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap',
   'diversityPairwise', 'diversityNN', 'duplicates', 'duplicatesReal', 'coverage', 'precision', 'rt', 'dTrainGap', 'sensitivity', 'jacobianCondition', 'sigmaD', 'sigmaG',
+  'fid', 'classAccuracy', 'auxAccuracy', 'codeAccuracy', 'miCategorical',
 ] as const satisfies readonly (keyof EvalRecord)[];
+
+/** The per-class eval fields, lists of numbers. */
+const EVAL_LISTS = ['classFid', 'classPrecision', 'classRecall'] as const satisfies readonly (keyof EvalRecord)[];
 
 /** JSON writes NaN and ±Infinity as `null`: read them back as NaN, so "non-finite" stays visible to the detectors. */
 const numberOf = (v: unknown) => (typeof v === 'number' ? v : Number.NaN);
@@ -33,6 +37,7 @@ export function toRunRecords(raw: readonly Record<string, unknown>[], source: st
       const e: EvalRecord = { kind: 'eval', step: r.step, samples: numberOf(r.samples), ms: numberOf(r.ms) };
       // Absent fields stay absent: "not measured" differs from "measured NaN".
       for (const k of EVAL_NUMBERS) if (k in r) e[k] = numberOf(r[k]);
+      for (const k of EVAL_LISTS) if (Array.isArray(r[k])) e[k] = (r[k] as unknown[]).map(numberOf);
       if (r.spectra && typeof r.spectra === 'object') e.spectra = Object.fromEntries(Object.entries(r.spectra).map(([k, v]) => [k, numberOf(v)]));
       out.push(e);
     }

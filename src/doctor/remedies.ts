@@ -11,6 +11,10 @@ import type { DiagnosisContext, RemedyOffer } from './types.ts';
 
 /** How far `lower-lr` divides both learning rates: one decade, the usual first step when a GAN's updates overshoot. */
 const LR_DIVISOR = 10;
+/** How far `wider-embedding` widens the class embedding. */
+const EMBED_FACTOR = 4;
+/** How far `lower-aux-weight` divides ACGAN's class loss weight. */
+const AUX_DIVISOR = 10;
 /** How far `lower-lr-d` divides D's learning rate: the inverse of TTUR's 4× (Heusel et al. 2017). */
 const LR_D_DIVISOR = 4;
 
@@ -31,6 +35,15 @@ export const DOCTOR_CHANGES = {
     patch: (base: RunConfig) => ({ optim: { d: { name: base.optim.d.name, lr: base.optim.d.lr / LR_D_DIVISOR } } }),
   },
   'one-d-step': { summary: 'one D step per G step (k = 1)', patch: () => ({ dStepsPerG: 1 }) },
+  'projection-d': { summary: "a projection discriminator (model.condition 'projection', Miyato & Koyama 2018)", patch: () => ({ model: { condition: 'projection' } }) },
+  'wider-embedding': {
+    summary: `a class embedding ${EMBED_FACTOR}× as wide (model.embedDim)`,
+    patch: (base: RunConfig) => ({ model: { embedDim: base.model.embedDim * EMBED_FACTOR } }),
+  },
+  'lower-aux-weight': {
+    summary: `ACGAN's auxiliary class loss weight ÷ ${AUX_DIVISOR} (model.auxWeight)`,
+    patch: (base: RunConfig) => ({ model: { auxWeight: base.model.auxWeight / AUX_DIVISOR } }),
+  },
 } as const satisfies Record<string, Remedy>;
 
 /** Everything the doctor may offer: the compare catalogue and the doctor-only changes. */
@@ -46,6 +59,10 @@ const APPLIES: Partial<Record<DoctorRemedyName, (ctx: DiagnosisContext) => boole
   curriculum: (ctx) => ctx.modesKnown,
   pac2: (ctx) => ctx.config.batchSize % 2 === 0,
   pac4: (ctx) => ctx.config.batchSize % 4 === 0,
+  // Class conditioning remedies change the conditioning a run has; they create none.
+  'projection-d': (ctx) => ctx.config.model.condition === 'concat' || ctx.config.model.condition === 'acgan',
+  'wider-embedding': (ctx) => ctx.config.model.condition !== 'none',
+  'lower-aux-weight': (ctx) => ctx.config.model.condition === 'acgan',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

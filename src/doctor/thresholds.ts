@@ -114,3 +114,18 @@ export const EXPLODING_FACTOR = 1000;
  * (ring8 at lr 5e-3, W1 0.42 → 1.25): the labelled corpus must confirm it.
  */
 export const NONCONVERGENCE_W1_GROWTH = 2;
+
+/**
+ * A conditional G's share of samples of the class asked for at or below which it ignores the class:
+ * chance is 1/classes (0.1 for MNIST, 0.125 for ring8), a working conditional run measures 0.84 to
+ * 0.99 (README), and MNIST with a 2-wide embedding, which learned no class, 0.14.
+ */
+export const CLASS_IGNORED_ACCURACY = 0.3;
+
+/**
+ * Per-class recall at or below which a class's samples have collapsed within it, while the median
+ * class's recall is at least {@link CLASS_RECALL_SPREAD} times higher: G makes that class from too
+ * few variations (ACGAN's known bias to easily classified samples).
+ */
+export const CLASS_RECALL_COLLAPSE = 0.1;
+export const CLASS_RECALL_SPREAD = 3;

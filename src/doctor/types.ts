@@ -12,6 +12,7 @@ export const PATHOLOGIES = [
   'discriminator-overpowering',
   'generator-overpowering',
   'discriminator-overfitting',
+  'class-collapse',
   'healthy',
 ] as const;
 

@@ -13,9 +13,10 @@ const small = ['--no-report', '--backend', 'cpu', '--set', 'batchSize=64', '--se
 let tmp: string;
 let conditional: string;
 let plain: string;
+let infogan: string;
 
-async function train(condition: string): Promise<string> {
-  const r = await cli(['train', '--preset', 'ring8', '--steps', '400', '--out', join(tmp, condition), '--json', '--set', `model.condition=${condition}`, ...small]);
+async function train(condition: string, extra: string[] = []): Promise<string> {
+  const r = await cli(['train', '--preset', 'ring8', '--steps', '400', '--out', join(tmp, condition + extra.length), '--json', '--set', `model.condition=${condition}`, ...small, ...extra]);
   expect(r.status, r.stderr).toBe(0);
   return (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runDir: string }).runDir;
 }
@@ -26,7 +27,8 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'sp-sample-'));
   conditional = await train('concat');
   plain = await train('none');
-}, 120_000);
+  infogan = await train('none', ['--set', 'model.codes={"categorical":8,"continuous":1}']);
+}, 180_000);
 
 describe('saddlepoint sample', { timeout: 60_000 }, () => {
   it('asks a conditional run for one class: every point carries it, and most land nearest that mode', async () => {
@@ -55,7 +57,28 @@ describe('saddlepoint sample', { timeout: 60_000 }, () => {
     expect(readCsv(a).slice(1).map((l) => Number(l.split(',')[2]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it("walks an InfoGAN run's continuous code along each row, one category per row, and fixes codes by name", async () => {
+    const out = join(tmp, 'walk.csv');
+    const r = await cli(['sample', infogan, '--out', out, '--code', 'c1', '--backend', 'cpu', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('8 rows (the categorical code, 0 at the top) × 10 columns (c1 from -2 to 2)');
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!).grid).toMatchObject({ rows: 8, cols: 10 });
+    const rows = readCsv(out).slice(1).map((l) => l.split(',').map(Number));
+    expect(rows).toHaveLength(80);
+    expect(rows.map((p) => p[2])).toEqual(Array.from({ length: 80 }, (_, i) => Math.floor(i / 10)));
+    // Along a row only c1 changes, and it reaches G: each row's first and last points differ.
+    for (let row = 0; row < 8; row++) expect(Math.hypot(rows[row * 10][0] - rows[row * 10 + 9][0], rows[row * 10][1] - rows[row * 10 + 9][1])).toBeGreaterThan(1e-6);
+    const fixed = join(tmp, 'fixed.csv');
+    expect((await cli(['sample', infogan, '--out', fixed, '--code', 'cat=5,c1=0.5', '--n', '30', '--backend', 'cpu'])).status).toBe(0);
+    expect(readCsv(fixed).slice(1).every((l) => l.endsWith(',5'))).toBe(true);
+  });
+
   it.each([
+    ['a code for a run without codes', () => ['--code', 'c1', '--out', join(tmp, 'x.csv')], () => plain, '--code: this run has no latent codes (model.codes is null)'],
+    ['an unknown code', () => ['--code', 'c2', '--out', join(tmp, 'x.csv')], () => infogan, "--code: 'c2' is not a code of this run: give cat, c1"],
+    ['a category out of range', () => ['--code', 'cat=8', '--out', join(tmp, 'x.csv')], () => infogan, "--code: 'cat=8': the categorical code is an integer in 0 … 7"],
+    ['--n with a traversal', () => ['--code', 'c1', '--n', '5', '--out', join(tmp, 'x.csv')], () => infogan, "--n: a traversal's size is set by the code it varies ('c1')"],
+    ['two varied codes', () => ['--code', 'cat,c1', '--out', join(tmp, 'x.csv')], () => infogan, "--code: only one code can vary across the grid; 'cat' already does"],
     ['a label for an unconditional run', () => ['--label', '2', '--out', join(tmp, 'x.csv')], () => plain, '--label: this run is not class-conditional'],
     ['a label beyond the classes', () => ['--label', '8', '--out', join(tmp, 'x.csv')], () => conditional, "--label: got 8; this run's classes are 0 … 7"],
     ['a .png for a point run', () => ['--out', join(tmp, 'x.png')], () => conditional, '--out: got'],

@@ -192,6 +192,38 @@ describe('mode-collapse vs mode-dropping', () => {
   });
 });
 
+describe('class-collapse (conditional runs)', () => {
+  const recall = (low: number[]) => Array.from({ length: 8 }, (_, k) => (low.includes(k) ? 0.05 : 0.6));
+
+  it('class accuracy at 14 % from the second evaluation on: G ignores the class, critical, projection first', () => {
+    const f = only(diagnose(stream(steps(N), evals(N, 50, () => ({ classAccuracy: 0.14 }))), context({ model: { condition: 'concat', embedDim: 2 } })), 'class-collapse');
+    expect(f.severity).toBe('critical');
+    // The first evaluation (step 50) may precede any learning: the finding starts at the second.
+    expect(f.fromStep).toBe(100);
+    expect(f.explanation).toContain('only 14 % of its samples are of that class');
+    expect(f.remedies.map((r) => r.remedy)).toEqual(['projection-d', 'wider-embedding']);
+    expect(f.remedies[0].change).toBe('--set model.condition=projection');
+    expect(f.remedies[1].change).toBe('--set model.embedDim=8');
+  });
+
+  it('ACGAN with classes 2 and 5 at 5 % recall against a median of 60 %: collapsed within, a warning, the lighter classifier term first', () => {
+    const f = only(diagnose(stream(steps(N), evals(N, 50, (t) => ({ classAccuracy: 0.97, ...(t >= 200 ? { classRecall: recall([2, 5]) } : {}) }))), context({ model: { condition: 'acgan' } })), 'class-collapse');
+    expect(f).toMatchObject({ severity: 'warning', fromStep: 200 });
+    expect(f.evidence).toMatchObject({ recall2: 0.05, recall5: 0.05, medianClassRecall: 0.6 });
+    expect(f.explanation).toContain('classes 2, 5 collapsed within');
+    expect(f.explanation).toContain("ACGAN's classifier term");
+    expect(f.remedies.map((r) => r.remedy)).toEqual(['lower-aux-weight', 'projection-d', 'minibatch-std']);
+    expect(f.remedies[0].change).toBe('--set model.auxWeight=0.1');
+  });
+
+  it('borderline: accuracy 0.31, or every class at low recall (a young run, not one class), is not class collapse; an unconditional run is never read', () => {
+    const ctx = context({ model: { condition: 'projection' } });
+    expect(pathologies(diagnose(stream(steps(N), evals(N, 50, () => ({ classAccuracy: 0.31 }))), ctx))).toEqual(['healthy']);
+    expect(pathologies(diagnose(stream(steps(N), evals(N, 50, () => ({ classAccuracy: 0.9, classRecall: recall([0, 1, 2, 3, 4, 5, 6, 7]) }))), ctx))).toEqual(['healthy']);
+    expect(pathologies(diagnose(stream(steps(N), evals(N, 50, () => ({ classAccuracy: 0.05 }))), context()))).toEqual(['healthy']);
+  });
+});
+
 describe('oscillation', () => {
   it('D loss swinging with a period of 40 steps', () => {
     const s = steps(N, (t) => ({ dLoss: 1.38 + 0.3 * Math.sin((2 * Math.PI * t) / 40) + 0.03 * Math.cos(t * 12.9898) }));

@@ -29,7 +29,7 @@ function cornerImages(count: number, seed: number) {
 }
 
 /** A feature space whose features are the mean brightness of each 8×8 quadrant, and whose "classifier" is the brightest one. */
-function quadrantSpace(reference: Float32Array, rows: number): FeatureSpace & { embedded: number } {
+function quadrantSpace(reference: Float32Array, rows: number, labels?: Int32Array): FeatureSpace & { embedded: number } {
   const space = {
     id: 'quadrants',
     reference: `corner images (${rows})`,
@@ -46,14 +46,15 @@ function quadrantSpace(reference: Float32Array, rows: number): FeatureSpace & { 
       }
       return { features, width: 4, probs, classes: 4 };
     },
-    referenceFeatures: () => ({ data: space.embed(reference, rows).features, rows, cols: 4 }),
+    referenceFeatures: () => ({ data: space.embed(reference, rows).features, rows, cols: 4, ...(labels ? { labels } : {}) }),
   };
   return space;
 }
 
 const train = imageDataset(cornerImages(512, 1), 'corners');
 const held = imageDataset(cornerImages(600, 2), 'corners-test');
-const space = quadrantSpace(held.sampleArray(600, new Rng(3)).x, 600);
+const heldBatch = held.sampleArray(600, new Rng(3));
+const space = quadrantSpace(heldBatch.x, 600, heldBatch.labels);
 const corners = defineDataset({
   kind: 'corners',
   summary: 'test images',
@@ -139,6 +140,53 @@ describe('training and measuring image data', () => {
   });
 });
 
+describe('conditional and InfoGAN image runs', () => {
+  beforeAll(() => selectTestBackend('cpu'));
+
+  it('ACGAN: per-class FID, precision and recall for each of the 4 classes, and the head scored on the held-out reals', () => {
+    const session = sessionFromConfig(imageConfig('dcgan', { model: { noiseDim: 8, condition: 'acgan', g: { arch: 'dcgan', filters: 4, norm: 'batch' }, d: { arch: 'dcgan', filters: 4 } } }), datasets);
+    try {
+      for (let i = 0; i < 3; i++) ganStep(session);
+      const { record, snapshot } = evaluate(session, { samples: 64, seed: 4 });
+      for (const field of ['classFid', 'classPrecision', 'classRecall'] as const) {
+        expect(record[field], field).toHaveLength(4);
+        expect(record[field]!.every(Number.isFinite), field).toBe(true);
+      }
+      expect(record.classPrecision!.every((v) => v >= 0 && v <= 1)).toBe(true);
+      expect(record.auxAccuracy).toBeGreaterThanOrEqual(0);
+      expect(record.auxAccuracy).toBeLessThanOrEqual(1);
+      expect(record.classAccuracy).toBeDefined();
+      expect(snapshot.images?.classes).toBe(4);
+      expect(snapshot.images?.traversals).toBeUndefined();
+    } finally {
+      disposeSession(session);
+    }
+  });
+
+  it("InfoGAN: the code's matched accuracy on the held-out reals, the MI bounds, and one traversal per continuous code (rows: the 4 categories, 10 columns)", () => {
+    const session = sessionFromConfig(imageConfig('dcgan', { model: { noiseDim: 8, codes: { categorical: 4, continuous: 2, hidden: 8 }, g: { arch: 'dcgan', filters: 4, norm: 'batch' }, d: { arch: 'dcgan', filters: 4 } } }), datasets);
+    try {
+      for (let i = 0; i < 3; i++) ganStep(session);
+      const { record, snapshot } = evaluate(session, { samples: 64, seed: 4 });
+      // Matching makes even a random code score at least chance: 1/4.
+      expect(record.codeAccuracy).toBeGreaterThanOrEqual(0.25);
+      expect(record.miCategorical).toBeLessThanOrEqual(Math.log(4));
+      expect(Number.isFinite(record.miContinuous)).toBe(true);
+      // The codes are not the data's classes: no class accuracy or per-class FID.
+      expect(record.classAccuracy).toBeUndefined();
+      expect(record.classFid).toBeUndefined();
+      const traversals = snapshot.images!.traversals!;
+      expect(traversals.map((t) => [t.code, t.rows, t.cols])).toEqual([
+        ['c1', 4, 10],
+        ['c2', 4, 10],
+      ]);
+      expect(fromBase64(traversals[0].images)).toHaveLength(40 * 256);
+    } finally {
+      disposeSession(session);
+    }
+  });
+});
+
 describe('an image run on disk', () => {
   let root: string;
   beforeAll(() => {
@@ -171,5 +219,27 @@ describe('an image run on disk', () => {
     const html = readFileSync(report.html, 'utf8');
     expect(html).toContain('id="samples-over-time"');
     expect(html).toContain('id="image-quality"');
+  });
+
+  it.each([
+    ['acgan', { condition: 'acgan' }, ['condition.png', 'per-class.png'], 'one per column, 0 at the left'],
+    ['infogan', { codes: { categorical: 4, continuous: 1, hidden: 8 } }, ['condition.png', 'traversal-c1.png'], 'InfoGAN&#39;s latent traversal'],
+  ] as const)('%s: the report shows what the condition does, and its own pictures', async (name, model, plots, caption) => {
+    const config = imageConfig('dcgan', { steps: 4, model: { noiseDim: 8, ...model, g: { arch: 'dcgan', filters: 4, norm: 'batch' }, d: { arch: 'dcgan', filters: 4 } } });
+    const session = sessionFromConfig(config, datasets);
+    const dir = join(root, name);
+    const store = fsRunStore(dir);
+    await store.writeConfig(config, {});
+    try {
+      await runSession(session, runPlan(config), store);
+    } finally {
+      disposeSession(session);
+      await store.close();
+    }
+    const report = await writeReport(dir);
+    expect(report.plots.map((p) => p.split('/').pop())).toEqual(expect.arrayContaining([...plots]));
+    const html = readFileSync(report.html, 'utf8');
+    expect(html).toContain(caption);
+    expect(html).toContain('What the condition does');
   });
 });

@@ -104,7 +104,11 @@ describe('offerSettings', () => {
     expect(offerSettings({ ...base, k: 3 }, k3, 'one-d-step')).toEqual({ ...base, k: 1 });
     // A change that changes nothing here is not offered as a button.
     expect(offerSettings(base, config, 'one-d-step')).toBeNull();
-    expect(Object.keys(DOCTOR_CHANGES).sort()).toEqual(['lower-lr', 'lower-lr-d', 'non-saturating', 'one-d-step']);
+    // The conditioning controls: a projection D is the lab's condition selector; the embedding width and ACGAN's weight have no control.
+    const concat = configFor({ ...base, condition: 'concat' }, 25, 1000);
+    expect(offerSettings({ ...base, condition: 'concat' }, concat, 'projection-d')).toEqual({ ...base, condition: 'projection' });
+    expect(offerSettings({ ...base, condition: 'concat' }, concat, 'wider-embedding')).toBeNull();
+    expect(Object.keys(DOCTOR_CHANGES).sort()).toEqual(['lower-aux-weight', 'lower-lr', 'lower-lr-d', 'non-saturating', 'one-d-step', 'projection-d', 'wider-embedding']);
     expect(offerSettings(base, config, 'no-such-remedy')).toBeNull();
   });
 });

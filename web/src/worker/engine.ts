@@ -196,14 +196,18 @@ export function manifoldOf(session: GanSession): Manifold | undefined {
 export function offerSettings(settings: LabSettings, config: RunConfig, remedy: string): LabSettings | null {
   if (remedy in REMEDIES) return settings.remedies.includes(remedy) ? null : { ...settings, remedies: [...settings.remedies, remedy] };
   if (!(remedy in DOCTOR_CHANGES)) return null;
-  const { loss, optim, dStepsPerG, ...rest } = DOCTOR_CHANGES[remedy as keyof typeof DOCTOR_CHANGES].patch(config) as {
+  const { loss, optim, dStepsPerG, model, ...rest } = DOCTOR_CHANGES[remedy as keyof typeof DOCTOR_CHANGES].patch(config) as {
     loss?: { name: string };
     optim?: { g?: { lr?: number }; d?: { lr?: number } };
     dStepsPerG?: number;
+    model?: Record<string, unknown>;
   };
-  if (Object.keys(rest).length) return null;
-  const next = {
+  // Of the model, the lab sets only the conditioning.
+  const { condition, ...otherModel } = model ?? {};
+  if (Object.keys(rest).length || Object.keys(otherModel).length) return null;
+  const next: LabSettings = {
     ...settings,
+    ...(condition !== undefined ? { condition: condition as LabSettings['condition'] } : {}),
     ...(loss ? { loss: loss.name } : {}),
     ...(optim?.g?.lr !== undefined ? { lrG: optim.g.lr } : {}),
     ...(optim?.d?.lr !== undefined ? { lrD: optim.d.lr } : {}),
