@@ -132,6 +132,14 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.fromEntries(
         optim: { g: { name: 'adam', lr: 1e-3, beta1: 0.5 }, d: { name: 'adam', lr: 2e-4, beta1: 0.5 } } as RunConfigInput['optim'],
       },
     }),
+    imagePreset('mnist-pix2pix', "Pix2Pix on MNIST (Isola et al. 2017): 4× super-resolution (7×7 block averages → the digit); U-Net G with skips and dropout, PatchGAN D (18×18 patches), L1 × 100 + the adversarial loss; L1, PSNR, SSIM and FID of held-out translations. `--set model.translation.adversarial=false` is the L1-only baseline", {
+      data: 'mnist-pairs',
+      steps: 2000,
+      overrides: {
+        data: { kind: 'mnist-pairs', task: 'lowres', factor: 4 } as unknown as RunConfigInput['data'],
+        model: { g: { arch: 'unet', dropout: 0.5 }, d: { arch: 'patchgan' }, translation: { l1: 100 } } as RunConfigInput['model'],
+      },
+    }),
     imagePreset('images-dcgan', "DCGAN on the user's own images: `--data path/to/folder` (PNG/JPEG, a subfolder per class), resized and cropped to 64×64 RGB", {
       data: 'image-folder',
       steps: 5000,

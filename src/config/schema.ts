@@ -15,8 +15,11 @@ function networkSchema(defaultAct: (typeof ACTIVATION_NAMES)[number]) {
       /**
        * `mlp` (default): dense layers of `hidden` widths (on images: flattened in, reshaped out).
        * `dcgan`: Radford et al.'s strided (transposed) convolutions for image data, from `filters`.
+       * For paired data (image-to-image translation), Pix2Pix's networks: `unet` (G: an encoder–decoder
+       * with skip connections on the source image) and `patchgan` (D: one logit per patch of the
+       * (source, image) pair).
        */
-      arch: z.enum(['mlp', 'dcgan']).default('mlp'),
+      arch: z.enum(['mlp', 'dcgan', 'unet', 'patchgan']).default('mlp'),
       /** DCGAN's base width: D's first conv and G's last hidden layer have this many filters, doubling toward the latent. */
       filters: positiveInt.default(64),
       /** Hidden layer widths (mlp). */
@@ -54,6 +57,12 @@ export const modelSchema = z.strictObject({
   condition: z.enum(CONDITION_KINDS).default('none'),
   /** Width of the class embedding appended to z (and to D's input under `concat`). */
   embedDim: positiveInt.default(10),
+  /**
+   * Image-to-image translation (Pix2Pix, Isola et al. 2017) on paired data, null otherwise: G's loss
+   * adds `l1` × mean |G(source) − target| (the paper's λ = 100); `adversarial: false` drops G's
+   * adversarial term, the L1-only baseline the paper compares with.
+   */
+  translation: z.strictObject({ l1: z.number().min(0).default(100), adversarial: z.boolean().default(true) }).nullable().default(null),
   /** Weight of ACGAN's auxiliary class loss in both players' losses (`condition: acgan`). */
   auxWeight: z.number().positive().default(1),
   /**

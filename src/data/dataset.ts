@@ -19,6 +19,8 @@ export interface Mode {
 export interface Batch {
   readonly x: tf.Tensor;
   readonly labels?: tf.Tensor1D;
+  /** Paired data (image-to-image translation): each sample's source image, `[n, ...inputShape]`; `x` is its target. */
+  readonly inputs?: tf.Tensor;
 }
 
 /** The same draws as {@link Batch}, as flat arrays (no tensor allocated). */
@@ -26,6 +28,8 @@ export interface ArrayBatch {
   /** `n · size(shape)` values, row-major. */
   readonly x: Float32Array;
   readonly labels?: Int32Array;
+  /** Paired data: the source images, `n · size(inputShape)` values. */
+  readonly inputs?: Float32Array;
 }
 
 /**
@@ -67,6 +71,8 @@ export interface Dataset {
   readonly classes?: number;
   /** How generated samples are measured in a feature network's space, where the platform has one for this data. */
   readonly features?: FeatureSpace;
+  /** Paired data (image-to-image translation): the shape of each sample's source image, which batches carry as `inputs`. */
+  readonly inputShape?: readonly number[];
   /** `n` samples drawn with `rng`, as tensors. */
   sample(n: number, rng: Rng): Batch;
   /** Same draws as {@link Dataset.sample}, as flat arrays. */
@@ -86,6 +92,7 @@ export function batchTensors(batch: ArrayBatch, shape: readonly number[]): Batch
 export function disposeBatch(batch: Batch): void {
   batch.x.dispose();
   batch.labels?.dispose();
+  batch.inputs?.dispose();
 }
 
 /** Values per sample: the product of a dataset's `shape`. */

@@ -32,4 +32,5 @@ export {
   type StackedMnistConfig,
 } from './mnist.ts';
 export { imageDataset, PIXEL_TO_UNIT, type ImageArrays } from './image-arrays.ts';
+export { pairedDataset, derivedSources, mnistPairsSchema, PAIRED_TASKS, type PairedTask, type MnistPairsConfig } from './paired.ts';
 export { imageFolderSchema, IMAGE_EXTENSIONS, type ImageFolderConfig } from './image-folder.ts';

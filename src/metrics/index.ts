@@ -47,3 +47,4 @@ export {
   type OverfittingHealth,
   type Periodicity,
 } from './health.ts';
+export { pixelL1, psnr, ssim } from './image-quality.ts';

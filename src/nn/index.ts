@@ -13,3 +13,4 @@ export { autoencoderEnergy } from './autoencoder.ts';
 export { conditionEmbedding, conditionOneHot, projectionOutput, cyclingLabels, labelsCondition } from './condition.ts';
 export { auxiliaryOutput } from './heads.ts';
 export { mnistClassifier, classify, classifierParams, encodeClassifierWeights, loadClassifierWeights, MNIST_FEATURE_WIDTH, MNIST_CLASSIFIER_ARCH, type MnistClassifier } from './mnist-classifier.ts';
+export { unetGenerator, patchDiscriminator, patchReceptiveField, halvings, type TranslationOptions } from './translation.ts';

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineDataset, extendDatasets, imageFolderSchema, mnistSchema, stackedMnistSchema, toyDatasets, type DataConfig, type DatasetRegistry, type ImageFolderConfig, type LabeledDataset } from '../data/index.ts';
+import { defineDataset, derivedSources, extendDatasets, imageFolderSchema, mnistPairsSchema, mnistSchema, pairedDataset, stackedMnistSchema, toyDatasets, type Dataset, type MnistPairsConfig, type DataConfig, type DatasetRegistry, type ImageFolderConfig, type LabeledDataset } from '../data/index.ts';
 import { DataError } from '../errors.ts';
 import { loadImageFolder, type SkippedFile } from './image-folder.ts';
 import { runConfigSchemaFor } from '../config/index.ts';
 import { mnistFeatureSpace } from './feature-net.ts';
-import { loadMnistDataset, loadStackedMnistDataset } from './mnist.ts';
+import { loadMnist, loadMnistDataset, loadStackedMnistDataset } from './mnist.ts';
 import { loadPointsFile } from './points-file.ts';
 
 /** The user's own points: a CSV or JSON file, read where there is a file system. */
@@ -32,6 +32,27 @@ export const stackedMnistDataset = defineDataset({
   schema: stackedMnistSchema,
   domain: 'images',
   build: (config) => ({ ...loadStackedMnistDataset(config), features: mnistFeatureSpace('stacked-mnist') }),
+});
+
+/** Paired sets derived in this process, by split, task and factor. */
+const pairs = new Map<string, Dataset>();
+
+/** A paired task derived from MNIST (Pix2Pix): the digits as targets, their sources made by `task` (low resolution, the lower half blanked). */
+export const mnistPairsDataset = defineDataset({
+  kind: 'mnist-pairs',
+  summary: 'paired MNIST for image-to-image translation: a low-resolution (or half-blanked) digit as the source, the digit as the target',
+  schema: mnistPairsSchema,
+  domain: 'images',
+  build: (config: MnistPairsConfig) => {
+    const key = `${config.split}\u0000${config.task}\u0000${config.factor}`;
+    let data = pairs.get(key);
+    if (!data) {
+      const digits = { ...loadMnist(config.split), channels: 1, classes: 10 };
+      const name = `mnist-${config.task}${config.task === 'lowres' ? `${config.factor}` : ''}-${config.split}`;
+      pairs.set(key, (data = pairedDataset(derivedSources(digits, config.task, config.factor), digits, name, mnistFeatureSpace('mnist'))));
+    }
+    return data;
+  },
 });
 
 /** Image folders decoded in this process, by path, size and channels. */
@@ -71,7 +92,7 @@ export async function prepareData(data: DataConfig | unknown): Promise<readonly 
 }
 
 /** The data sources of Node: the core's toy sets, points files, MNIST, Stacked MNIST and image folders. */
-export const nodeDatasets: DatasetRegistry = extendDatasets(toyDatasets, [pointsFileDataset, mnistDataset, stackedMnistDataset, imageFolderDataset]);
+export const nodeDatasets: DatasetRegistry = extendDatasets(toyDatasets, [pointsFileDataset, mnistDataset, stackedMnistDataset, mnistPairsDataset, imageFolderDataset]);
 
 /** The run config schema of Node, whose `data` may also be a points file. */
 export const nodeRunConfigSchema = runConfigSchemaFor(nodeDatasets);

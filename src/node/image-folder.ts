@@ -104,7 +104,7 @@ export async function loadImageFolder(config: ImageFolderConfig): Promise<ImageF
 }
 
 /** One image as `size × size × channels` bytes; throws sharp's error for an undecodable file. */
-async function decodeImage(path: string, size: number, channels: 1 | 3): Promise<{ pixels: Uint8Array; small: boolean }> {
+export async function decodeImage(path: string, size: number, channels: 1 | 3): Promise<{ pixels: Uint8Array; small: boolean }> {
   const image = sharp(path, { failOn: 'error' });
   const meta = await image.metadata();
   const small = (meta.width ?? 0) < size || (meta.height ?? 0) < size;

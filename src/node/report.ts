@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { CheckpointError, ConfigError, DataError } from '../errors.ts';
 import { buildObjective, lossSchema, type DOutput } from '../losses/index.ts';
-import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, conditionChart, coverageChart, divergenceChart, featureChart, perClassChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
+import { diagnosisTimeline, reportHtml, type ReportFigure, type ReportPage, conditionChart, coverageChart, divergenceChart, featureChart, perClassChart, translationChart, dOutputChart, gradNormChart, histogramChart, histogramStrip, lossChart, OVERLAY_METRICS, OVERLAY_METRIC_NAMES, overlayChart, overlayPoints, pickSnapshots, scatterChart, scatterStrip, type OverlayMetric, type OverlayRun } from '../report/index.ts';
 import { diagnose, diagnosisContext, toRunRecords } from '../doctor/index.ts';
 import { findingRecordSchema, interventionRecordSchema, type EvalRecord, type SampleSnapshot, type StepRecord } from '../train/index.ts';
 import { nodeRunConfigSchema } from './datasets.ts';
@@ -45,7 +45,7 @@ function num(record: Record<string, unknown>, key: string): number {
 }
 
 const STEP_FIELDS = ['dLoss', 'dPenalty', 'gLoss', 'dReal', 'dFake', 'gradNormD', 'gradNormG', 'ms'] as const satisfies readonly (keyof StepRecord)[];
-const EVAL_FIELDS = ['modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap', 'fid', 'kid', 'kidSe', 'featurePrecision', 'featureRecall', 'featureDensity', 'featureCoverage', 'classifierScore', 'classAccuracy', 'auxAccuracy', 'codeAccuracy', 'miCategorical', 'miContinuous', 'stackedModes', 'stackedKl', 'referenceSamples'] as const satisfies readonly (keyof EvalRecord)[];
+const EVAL_FIELDS = ['modes', 'modesTotal', 'highQuality', 'reverseKL', 'kl', 'reverseKl', 'js', 'w1', 'mmd', 'dAccuracy', 'dReal', 'dFake', 'criticGap', 'fid', 'kid', 'kidSe', 'featurePrecision', 'featureRecall', 'featureDensity', 'featureCoverage', 'classifierScore', 'classAccuracy', 'auxAccuracy', 'codeAccuracy', 'miCategorical', 'miContinuous', 'translationL1', 'psnr', 'ssim', 'stackedModes', 'stackedKl', 'referenceSamples'] as const satisfies readonly (keyof EvalRecord)[];
 const EVAL_LISTS = ['classFid', 'classPrecision', 'classRecall'] as const satisfies readonly (keyof EvalRecord)[];
 
 function toStepRecord(r: Record<string, unknown>, step: number): StepRecord {
@@ -115,6 +115,10 @@ function checkSnapshot(value: unknown, path: string): SampleSnapshot {
     const { interpolations: paths, neighbours } = images;
     if (paths !== undefined && !(Number.isInteger(paths.paths) && Number.isInteger(paths.steps) && paths.paths > 0 && paths.steps > 0 && bytesOf(paths.images) === paths.paths * paths.steps * size)) {
       throw new DataError('"images.interpolations" must be { paths, steps, images } with paths · steps images of base64 bytes', path);
+    }
+    const translations = images.translations;
+    if (translations !== undefined && !(Number.isInteger(translations.count) && translations.count > 0 && bytesOf(translations.images) === 3 * translations.count * size)) {
+      throw new DataError('"images.translations" must be { count, images } with 3 · count images of base64 bytes', path);
     }
     const traversals = images.traversals;
     const traversalOk = (t: NonNullable<typeof traversals>[number]) =>
@@ -188,6 +192,8 @@ function planPlots(run: RunRecords): PlotPlan[] {
   const categorical = model?.codes?.categorical;
   const condition = conditionChart(run.evals, categorical);
   if (condition) plans.push({ name: 'condition', caption: "What the condition does: the share of G's samples of the class asked for, ACGAN's head on real digits, InfoGAN's code as an unsupervised classifier and its mutual-information bounds.", spec: condition });
+  const translation = translationChart(run.evals);
+  if (translation) plans.push({ name: 'translation', caption: 'Held-out translations against their targets: pixel L1, PSNR and SSIM at each evaluation.', spec: translation });
   const perClass = perClassChart(run.evals);
   if (perClass) plans.push({ name: 'per-class', caption: "The last evaluation class by class: FID, precision and recall of each class's samples against that class's reference images.", spec: perClass });
   plans.push(...planSamplePlots(run.snapshots, Boolean(model?.codes)));
@@ -222,7 +228,18 @@ function planImagePlots(snapshots: SampleSnapshot[], codes: boolean): PlotPlan[]
           },
         }
       : { name: 'samples-over-time', skip: 'only one snapshot: nothing to show over time' },
-    images.interpolations
+    ...(images.translations
+      ? [
+          {
+            name: 'translations',
+            caption: `Translation at step ${last.step}: ${images.translations.count} held-out sources (top row), G's translations (middle) and their targets (bottom).`,
+            png: () => imageGridPng(fromBase64(images.translations!.images), images.shape, 3 * images.translations!.count, { cols: images.translations!.count, scale: 3 }),
+          },
+        ]
+      : []),
+    images.translations
+      ? { name: 'interpolations', skip: 'a translating G takes no z: there is nothing to interpolate' }
+      : images.interpolations
       ? {
           name: 'interpolations',
           caption: `G at step ${last.step} along ${images.interpolations.paths} spherical paths between fixed pairs of z (a row each): smooth changes mean G maps nearby z to nearby images rather than memorizing a few.`,

@@ -12,10 +12,11 @@ import { ConfigError } from '../errors.ts';
 import { cyclingLabels, labelsCondition } from '../nn/index.ts';
 import { restoreRun } from '../run/index.ts';
 import { Rng, unitToBytes } from '../tensor/index.ts';
-import { codeGrid, disposeSession, parseCodeSpec, type CodeGrid } from '../train/index.ts';
+import { codeGrid, disposeSession, parseCodeSpec, type CodeGrid, type GanSession } from '../train/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { nodeDatasets, prepareData } from './datasets.ts';
 import { fsRunStore } from './fs-store.ts';
+import { decodeImage } from './image-folder.ts';
 import { imageGridPng } from './image-grid.ts';
 import { readRunConfig } from './run-dir.ts';
 
@@ -31,6 +32,8 @@ export interface SampleOptions {
   seed?: number;
   /** An InfoGAN run's codes (see `parseCodeSpec`): `c1` walks code 1 along each row, `cat=3,c2=0.5` fixes codes. */
   code?: string;
+  /** A translation run's source image (PNG/JPEG), resized to the run's source size; absent: held-out sources of the run's data. */
+  input?: string;
 }
 
 /** What was written. */
@@ -59,6 +62,8 @@ export async function sampleRun(dir: string, options: SampleOptions): Promise<Sa
     const ext = extname(options.out).toLowerCase();
     const wanted = images ? '.png' : '.csv';
     if (ext !== wanted) throw invalid('--out', `got "${options.out}"; this run generates ${images ? 'images: give a .png' : 'points: give a .csv'}`, options.out);
+    if (session.translation) return await translateRun(session, options);
+    if (options.input !== undefined) throw invalid('--input', 'this run generates from noise, it does not translate images (model.translation is null)', options.input);
     const classes = session.classes;
     if (options.label !== undefined) {
       if (classes === null) throw invalid('--label', `this run is not class-conditional (model.condition is 'none'); it takes no label`, options.label);
@@ -92,4 +97,46 @@ export async function sampleRun(dir: string, options: SampleOptions): Promise<Sa
   } finally {
     disposeSession(session);
   }
+}
+
+/** Source → translation triplets shown by default (with targets), and the grid's columns. */
+const DEFAULT_TRANSLATIONS = 8;
+
+/**
+ * A translation run's samples: the `input` image translated (a grid of [source, translation]), or
+ * `n` sources drawn from the run's data with `seed`, above their translations and their targets
+ * (three rows). Class labels and codes do not apply.
+ */
+async function translateRun(session: GanSession, options: SampleOptions): Promise<SampleResult> {
+  if (options.label !== undefined) throw invalid('--label', 'this run translates images; it takes no label (give --input)', options.label);
+  if (options.code !== undefined) throw invalid('--code', 'this run translates images; it has no codes (give --input)', options.code);
+  const inputShape = session.data.inputShape!;
+  const [h, w, c] = inputShape;
+  const size = h * w * c;
+  const outSize = session.data.shape.reduce((a, b) => a * b, 1);
+  if (size !== outSize) throw invalid('--out', `the sources (${inputShape.join('×')}) and outputs (${session.data.shape.join('×')}) differ in size; a grid of both is not drawn`, options.out);
+  let sources: Float32Array;
+  let targets: Float32Array | undefined;
+  if (options.input !== undefined) {
+    if (options.n !== undefined) throw invalid('--n', 'one --input image is translated once; leave --n out', options.n);
+    if (!existsSync(options.input) || !statSync(options.input).isFile()) throw invalid('--input', `${options.input} is not a file`, options.input);
+    if (h !== w || (c !== 1 && c !== 3)) throw invalid('--input', `this run's sources are ${h}×${w}×${c}; --input reads square grey or RGB sources only`, options.input);
+    let pixels: Uint8Array;
+    try {
+      ({ pixels } = await decodeImage(options.input, h, c as 1 | 3));
+    } catch (err) {
+      throw invalid('--input', `${options.input} is not a readable PNG/JPEG image (${err instanceof Error ? err.message : String(err)})`, options.input);
+    }
+    sources = Float32Array.from(pixels, (v) => v / 127.5 - 1);
+  } else {
+    const draw = session.data.sampleArray(options.n ?? DEFAULT_TRANSLATIONS, new Rng(options.seed ?? 0).fork('sample'));
+    [sources, targets] = [draw.inputs!, draw.x];
+  }
+  const n = sources.length / size;
+  const out = tf.tidy(() => session.G.apply(tf.tensor(sources, [n, ...inputShape]), { training: false }).dataSync() as Float32Array);
+  const rows = [sources, out, ...(targets ? [targets] : [])];
+  const bytes = new Uint8Array(rows.length * n * outSize);
+  rows.forEach((r, i) => bytes.set(unitToBytes(r), i * n * outSize));
+  writeFileAtomic(options.out, await imageGridPng(bytes, session.data.shape, rows.length * n, { cols: n, scale: 3 }));
+  return { out: options.out, n, step: session.step, grid: { rows: rows.length, cols: n, rowsShow: targets ? 'sources, translations, targets' : 'the source, its translation', colsShow: 'samples' } };
 }

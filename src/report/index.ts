@@ -4,7 +4,7 @@
  * need Node and live in `src/node/render.ts` and `src/node/report.ts`. This file is the folder's
  * only public door.
  */
-export { lossChart, gradNormChart, dOutputChart, coverageChart, divergenceChart, featureChart, conditionChart, perClassChart, type CurveOptions } from './specs.ts';
+export { lossChart, gradNormChart, dOutputChart, coverageChart, divergenceChart, featureChart, conditionChart, perClassChart, translationChart, type CurveOptions } from './specs.ts';
 export { histogramChart, histogramStrip, scatterChart, scatterStrip, pickSnapshots, HISTOGRAM_BINS, MAX_SCATTER_POINTS, MAX_SURFACE_CELLS } from './sample-specs.ts';
 export { diagnosisTimeline, SEVERITY_COLORS } from './doctor-specs.ts';
 export { compareChart, COMPARE_METRICS, COMPARE_METRIC_NAMES, type CompareMetric, type CompareStat, type CompareChartRow, type CompareChartOptions } from './compare-specs.ts';

@@ -230,3 +230,19 @@ export function perClassChart(evals: readonly EvalRecord[]): TopLevelSpec | null
     { text: `Class by class at step ${last.step}`, subtitle: `each class's ~${Math.round(last.samples / rows.length)} samples against its reference images; per-class FID is biased upward by the small sets` },
   );
 }
+
+/**
+ * An image-to-image translation over training: its held-out translations against their targets,
+ * pixel L1 (on [0, 1]), PSNR (dB) and SSIM. `null` when the evaluations have none of them.
+ */
+export function translationChart(evals: readonly EvalRecord[]): TopLevelSpec | null {
+  const panels: SubSpec[] = [];
+  const l1 = evalRows(evals, 'translationL1');
+  if (l1.length) panels.push(evalPanel(l1, { yTitle: 'L1 to the target (pixels in [0, 1])', color: COLORS.d }));
+  const p = evalRows(evals, 'psnr');
+  if (p.length) panels.push(evalPanel(p, { yTitle: 'PSNR (dB)', color: COLORS.g }));
+  const s = evalRows(evals, 'ssim');
+  if (s.length) panels.push(evalPanel(s, { yTitle: 'SSIM', color: COLORS.reference, yDomain: [0, 1] }));
+  if (!panels.length) return null;
+  return topLevel({ hconcat: panels, spacing: 24 }, { text: 'Translations against their targets', subtitle: 'at each evaluation, on held-out pairs; lower L1, higher PSNR and SSIM are closer' });
+}

@@ -2,7 +2,7 @@ import type { NetworkConfig, RunConfig } from '../config/index.ts';
 import { toyDatasets, type DatasetRegistry } from '../data/index.ts';
 import { ConfigError, DataError } from '../errors.ts';
 import { buildObjective, type AuxiliarySpec, type Objective } from '../losses/index.ts';
-import { autoencoderEnergy, auxiliaryOutput, conditionEmbedding, conditionOneHot, dcganDiscriminator, dcganGenerator, dense, flatten, mlp, mlpLayers, projectionOutput, reshape, sequential, type LayerFactory } from '../nn/index.ts';
+import { autoencoderEnergy, auxiliaryOutput, patchDiscriminator, unetGenerator, conditionEmbedding, conditionOneHot, dcganDiscriminator, dcganGenerator, dense, flatten, mlp, mlpLayers, projectionOutput, reshape, sequential, type LayerFactory } from '../nn/index.ts';
 import { buildOptimizer, lrScheduleFor } from '../optim/index.ts';
 import { buildStabilizers, composeD, composeG, withStabilizerPenalties, type BuildD, type BuildG } from '../stabilizers/index.ts';
 import { Rng } from '../tensor/index.ts';
@@ -19,8 +19,9 @@ type Conditioning =
   | { kind: 'infogan'; hidden: number; auxiliary: AuxiliarySpec & { kind: 'infogan' } };
 
 /** G's network for a spec: an MLP or a DCGAN from latent width to data shape; without stabilizers `mlp('G', noiseDim, …)`. A conditional G appends the class embedding (InfoGAN's one-hot code) to z first. */
-function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng, cond: Conditioning | null): BuildG {
+function generatorBuilder(shape: readonly number[], net: NetworkConfig, rng: Rng, cond: Conditioning | null, inputShape?: readonly number[]): BuildG {
   const images = shape.length > 1;
+  if (net.arch === 'unet') return ({ norm }) => unetGenerator('G', inputShape!, shape, { filters: net.filters, norm: norm?.norm ?? net.norm, init: net.init, dropout: net.dropout }, rng);
   const out = shape.reduce((a, b) => a * b, 1);
   const embed: LayerFactory[] =
     cond === null ? [] : cond.kind !== 'infogan' ? [conditionEmbedding(cond.classes, cond.embedDim)] : cond.auxiliary.categorical > 0 ? [conditionOneHot(cond.auxiliary.categorical)] : [];
@@ -73,18 +74,51 @@ function outputLayer(cond: Conditioning | null, init: NetworkConfig['init'], alp
   return fallback;
 }
 
+const refuseField = (field: string, message: string, received: unknown): never => {
+  throw new ConfigError(`invalid config:\n  ${field}: ${message}`, [{ field, message, received }]);
+};
+
+/**
+ * Image-to-image translation, checked against the data and the rest of the config: paired data
+ * needs `model.translation` with the U-Net and the PatchGAN, and they need it; it takes no class,
+ * codes, packing, unrolling, curriculum or BEGAN (G's input is the source image, not z).
+ */
+function translationOf(config: RunConfig, data: { name: string; inputShape?: readonly number[] }): RunConfig['model']['translation'] {
+  const t = config.model.translation;
+  const paired = data.inputShape !== undefined;
+  const { g, d } = config.model;
+  if (!t) {
+    if (paired) refuseField('model.translation', `'${data.name}' is paired data (source → target): set model.translation (e.g. {"l1":100}) with model.g.arch 'unet' and model.d.arch 'patchgan'`, null);
+    for (const [player, arch] of [['g', g.arch], ['d', d.arch]] as const) if (arch === 'unet' || arch === 'patchgan') refuseField(`model.${player}.arch`, `'${arch}' is for image-to-image translation on paired data (model.translation)`, arch);
+    return null;
+  }
+  if (!paired) refuseField('model.translation', `needs paired data (each sample a source image and its target, e.g. {"kind":"mnist-pairs"}); '${data.name}' is not`, t);
+  if (g.arch !== 'unet') refuseField('model.g.arch', "translation's G takes the source image: use 'unet'", g.arch);
+  if (d.arch !== 'patchgan') refuseField('model.d.arch', "translation's D judges (source, image) pairs: use 'patchgan'", d.arch);
+  if (config.model.condition !== 'none' || config.model.codes) refuseField('model.condition', 'translation conditions G on the source image; class conditioning and codes are not combined with it', config.model.condition);
+  if (config.loss.name === 'began') refuseField('loss.name', "BEGAN's autoencoder D does not judge pairs; use another loss", 'began');
+  config.stabilizers.forEach((s, i) => {
+    if (s.name === 'packing' || s.name === 'unrolled' || s.name === 'curriculum') refuseField(`stabilizers[${i}]`, `${s.name} is not available with translation (G's input is the batch's source images)`, s.name);
+  });
+  return t;
+}
+
 /**
  * D's network for a spec: an MLP (images flattened first) or DCGAN's strided convolutions, with one
  * output (any stabilizer layers go between its last hidden layer and its output layer), or BEGAN's
  * MLP autoencoder. Without stabilizers it is `mlp('D', dim, …)`.
  */
-function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng, cond: Conditioning | null): BuildD {
+function discriminatorBuilder(objective: Objective, net: NetworkConfig, rng: Rng, cond: Conditioning | null, sourceShape?: readonly number[]): BuildD {
   const { hidden, act, alpha, norm, dropout, init } = net;
   const shape = objective.discriminator;
   // concat: the class embedding joins D's input (as label planes on images); projection: D's output projects its features onto it.
   const embed: LayerFactory[] = cond?.kind === 'concat' ? [conditionEmbedding(cond.classes, cond.embedDim)] : [];
   const output = (fallback: LayerFactory) => outputLayer(cond, init, alpha, fallback);
   return ({ inputShape, beforeOutput, norm: override }) => {
+    if (net.arch === 'patchgan') {
+      if (beforeOutput.length > 0) refuseField('stabilizers', `a PatchGAN D has no single output layer to put ${beforeOutput.map((l) => l.kind).join(', ')} before; use other remedies`, beforeOutput.map((l) => l.kind));
+      return patchDiscriminator('D', inputShape, sourceShape!, { filters: net.filters, norm: override?.norm ?? norm, init }, rng);
+    }
     const inputWidth = inputShape.reduce((a, b) => a * b, 1);
     if (shape === 'classifier') {
       if (net.arch === 'dcgan') {
@@ -131,6 +165,7 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
       }
     }
   }
+  const translation = translationOf(config, data);
   const cond = conditioningOf(config, data);
   const continuous = cond?.kind === 'infogan' ? cond.auxiliary.continuous : 0;
   const noise = { dim: config.model.noiseDim + continuous, distribution: config.model.noise, ...(continuous > 0 ? { codes: continuous } : {}) };
@@ -145,8 +180,8 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
   const objective: Objective = { ...base, loss: stabilizers.reduce((loss, s) => s.build?.wrapLoss?.(loss) ?? loss, base.loss) };
   return createSession({
     data,
-    G: composeG(stabilizers, generatorBuilder(data.shape, config.model.g, init.fork('G'), cond), noise.dim),
-    D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D'), cond), data.shape),
+    G: composeG(stabilizers, generatorBuilder(data.shape, config.model.g, init.fork('G'), cond, data.inputShape), noise.dim),
+    D: composeD(stabilizers, discriminatorBuilder(objective, config.model.d, init.fork('D'), cond, data.inputShape), data.shape),
     objective,
     optimizers: { g: buildOptimizer(config.optim.g), d: buildOptimizer(config.optim.d) },
     noise,
@@ -159,5 +194,6 @@ export function sessionFromConfig(config: RunConfig, datasets: DatasetRegistry =
     warnings,
     classes: cond === null ? null : cond.kind !== 'infogan' ? cond.classes : cond.auxiliary.categorical || null,
     auxiliary: cond && 'auxiliary' in cond ? cond.auxiliary : null,
+    translation,
   });
 }

@@ -32,6 +32,8 @@ export interface SessionParts {
   classes?: number | null;
   /** D's auxiliary head (ACGAN, InfoGAN); default none. */
   auxiliary?: AuxiliarySpec | null;
+  /** Image-to-image translation (Pix2Pix) on paired data; default none. */
+  translation?: GanSession['translation'];
   warnings?: readonly string[];
 }
 
@@ -72,6 +74,7 @@ export function createSession(parts: SessionParts): GanSession {
     warnings: parts.warnings ?? [],
     classes: parts.classes ?? null,
     auxiliary: parts.auxiliary ?? null,
+    translation: parts.translation ?? null,
   };
   return self;
 }

@@ -13,6 +13,9 @@ import {
   kernelInceptionDistance,
   matchedAccuracy,
   mmd2,
+  pixelL1,
+  psnr,
+  ssim,
   modeMetrics,
   precisionRecall,
   slicedWasserstein,
@@ -88,6 +91,36 @@ function evaluationLabels(session: GanSession, n: number): Int32Array | undefine
   return classes === null ? undefined : cyclingLabels(n, classes);
 }
 
+/** Values per source image of a translating session. */
+const sourceSize = (session: GanSession) => session.data.inputShape!.reduce((a, b) => a * b, 1);
+
+/** Source images translated at a time in evaluations (a U-Net's first levels hold filters × the image's pixels per image). */
+const TRANSLATE_CHUNK = 250;
+
+/** G's translations of `sources` (row after row), in chunks of {@link TRANSLATE_CHUNK}. */
+function translate(session: GanSession, sources: Float32Array, weight: ApplyContext['weight']): Float32Array {
+  const per = sourceSize(session);
+  const n = sources.length / per;
+  const out = new Float32Array(n * sampleSize(session.data));
+  for (let start = 0; start < n; start += TRANSLATE_CHUNK) {
+    const count = Math.min(TRANSLATE_CHUNK, n - start);
+    const y = tf.tidy(() => session.G.apply(tf.tensor(sources.subarray(start * per, (start + count) * per), [count, ...session.data.inputShape!]), { training: false, weight }).dataSync() as Float32Array);
+    out.set(y, start * sampleSize(session.data));
+  }
+  return out;
+}
+
+/** SSIM is computed on at most this many translations (it is O(pixels · 121) each). */
+const SSIM_IMAGES = 500;
+
+/** Translations against their targets: pixel L1, PSNR and SSIM (see `metrics/image-quality.ts`). */
+function translationFields(session: GanSession, fake: Float32Array, target: Float32Array, n: number): Partial<EvalRecord> {
+  const [h, w, c] = session.data.shape;
+  const m = Math.min(n, SSIM_IMAGES);
+  const size = h * w * c;
+  return { translationL1: pixelL1(fake, target), psnr: psnr(fake, target, n), ssim: ssim(fake.subarray(0, m * size), target.subarray(0, m * size), m, h, w, c) };
+}
+
 /** `n` samples of G from noise drawn with `rng`, and that noise (`[n, noise.dim]`, row after row). */
 function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext['weight'], labels?: Int32Array): { x: Float32Array; z: Float32Array } {
   const z = noiseValues(session.noise, n, rng);
@@ -100,7 +133,7 @@ function generate(session: GanSession, n: number, rng: Rng, weight: ApplyContext
  * D sees the points in batches of about the training batch size, because minibatch features
  * (minibatch std, minibatch discrimination) mean something only at the size D was trained on.
  */
-function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: Int32Array): Float32Array {
+function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: Int32Array, sources?: Float32Array): Float32Array {
   const m = packingOf(session.stabilizers);
   const packs = Math.floor(x.length / dim / m);
   const chunks = Math.max(1, Math.ceil(packs / Math.max(1, Math.floor(session.batchSize / m))));
@@ -111,8 +144,9 @@ function dOutputs(session: GanSession, x: Float32Array, dim: number, labels?: In
     if (size === 0) continue;
     const values = tf.tidy(() => {
       const batch = tf.tensor(x.subarray(done * m * dim, (done + size) * m * dim), [size * m, ...session.data.shape]);
-      const condition = labelsCondition(labels?.subarray(done * m, (done + size) * m));
-      return tf.reshape(session.D.apply(batch, { training: false, ...condition }), [-1]).dataSync() as Float32Array;
+      const condition = sources ? { condition: { input: tf.tensor(sources.subarray(done * sourceSize(session), (done + size) * sourceSize(session)), [size, ...session.data.inputShape!]) } } : labelsCondition(labels?.subarray(done * m, (done + size) * m));
+      // A PatchGAN scores each sample by the mean of its patches' outputs.
+      return tf.mean(tf.reshape(session.D.apply(batch, { training: false, ...condition }), [size, -1]), 1).dataSync() as Float32Array;
     });
     out.set(values, done);
     done += size;
@@ -283,13 +317,16 @@ function healthFields(session: GanSession, { real, fake, dReal, rng, weight }: H
   });
   const m = Math.min(OVERFIT_POINTS * packingOf(session.stabilizers), pointCount(real));
   const train = session.trainingData.sampleArray(m, rng.fork('train-real'));
-  const dTrain = dOutputs(session, train.x, real.dim, dTakesLabels(session) ? train.labels : undefined);
+  const dTrain = dOutputs(session, train.x, real.dim, dTakesLabels(session) ? train.labels : undefined, train.inputs);
   const over = overfittingHealth(dTrain, dReal.subarray(0, dTrain.length));
   if (session.objective.loss.output === 'logit') fields.rt = over.rt;
   fields.dTrainGap = over.gap;
-  const sens = generatorSensitivity(session.G, session.noise, rng.fork('jacobian'), { samples: SENSITIVITY_POINTS, weight, classes: session.classes });
-  fields.sensitivity = sens.sensitivity;
-  if (sens.jacobianCondition !== undefined) fields.jacobianCondition = sens.jacobianCondition;
+  // A translating G takes no z: its sensitivity to z is not defined.
+  if (session.translation === null) {
+    const sens = generatorSensitivity(session.G, session.noise, rng.fork('jacobian'), { samples: SENSITIVITY_POINTS, weight, classes: session.classes });
+    fields.sensitivity = sens.sensitivity;
+    if (sens.jacobianCondition !== undefined) fields.jacobianCondition = sens.jacobianCondition;
+  }
   const spectra = { ...spectralHealth(session.D, rng.fork('spectral-d')), ...spectralHealth(session.G, rng.fork('spectral-g')) };
   const top = (prefix: string) => Math.max(...Object.entries(spectra).filter(([name]) => name.startsWith(`${prefix}/`)).map(([, v]) => v));
   for (const [field, module] of [['sigmaD', session.D], ['sigmaG', session.G]] as const) {
@@ -531,7 +568,7 @@ function neighbourPairs(session: GanSession, fake: Float32Array, size: number, r
 }
 
 /** The first `count` images of each set, the interpolations and the nearest-neighbour pairs as the snapshot's base64 bytes. */
-function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Array, n: number, rng: Rng, weight: ApplyContext['weight']): SampleSnapshot['images'] {
+function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Array, n: number, rng: Rng, weight: ApplyContext['weight'], sources?: Float32Array): SampleSnapshot['images'] {
   const shape = session.data.shape;
   const size = shape.reduce((a, b) => a * b, 1);
   const count = Math.min(SNAPSHOT_IMAGES, n);
@@ -542,10 +579,23 @@ function imageSnapshot(session: GanSession, real: Float32Array, fake: Float32Arr
     fake: encode(fake.subarray(0, count * size)),
     real: encode(real.subarray(0, count * size)),
     ...(session.classes !== null ? { classes: session.classes } : {}),
-    interpolations: { paths: INTERPOLATION_PATHS, steps: INTERPOLATION_STEPS, images: encode(interpolations(session, rng.fork('interpolations'), weight)) },
+    // Translation: the held-out sources, their translations and targets; there is no z to interpolate.
+    ...(sources && sources.length === real.length
+      ? { translations: { count: Math.min(TRANSLATION_TRIPLETS, n), images: encode(triplets(sources, fake, real, Math.min(TRANSLATION_TRIPLETS, n), size)) } }
+      : { interpolations: { paths: INTERPOLATION_PATHS, steps: INTERPOLATION_STEPS, images: encode(interpolations(session, rng.fork('interpolations'), weight)) } }),
     ...(n >= NEIGHBOUR_SAMPLES ? { neighbours: neighbourPairs(session, fake, size, rng.fork('neighbours'), encode) } : {}),
     ...traversalsOf(session, rng.fork('traversals'), weight, encode),
   };
+}
+
+/** Source → translation → target triplets shown per snapshot. */
+const TRANSLATION_TRIPLETS = 8;
+
+/** The first `count` sources, then their translations, then their targets (three rows of a grid `count` wide). Sources and targets have the same size here (the U-Net keeps it). */
+function triplets(sources: Float32Array, fake: Float32Array, real: Float32Array, count: number, size: number): Float32Array {
+  const out = new Float32Array(3 * count * size);
+  [sources, fake, real].forEach((set, row) => out.set(set.subarray(0, count * size), row * count * size));
+  return out;
 }
 
 /** InfoGAN's latent traversals: each continuous code walked from −2 to 2 along the rows (the categories, or fresh noise), from fixed noise. */
@@ -575,9 +625,11 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
   const root = new Rng(seed).fork('eval');
   const weight = evaluationWeights(session, ema);
   const fakeLabels = evaluationLabels(session, n);
-  const { x: fakeData, z: fakeNoise } = generate(session, n, root.fork('noise'), weight, fakeLabels);
   const realBatch = session.data.sampleArray(n, root.fork('real'));
   const realData = realBatch.x;
+  // A translating G is scored on the held-out batch's sources, against their targets.
+  const sources = session.translation ? realBatch.inputs : undefined;
+  const { x: fakeData, z: fakeNoise } = sources ? { x: translate(session, sources, weight), z: new Float32Array(0) } : generate(session, n, root.fork('noise'), weight, fakeLabels);
   // D judges with the class under concat and projection; ACGAN and InfoGAN predict it instead.
   const dLabelled = dTakesLabels(session);
   const realLabels = dLabelled ? realBatch.labels : undefined;
@@ -603,8 +655,8 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
   record.mmd = mmd2(subset(real, mmdPoints), subset(fake, mmdPoints));
 
   const output = session.objective.loss.output;
-  const dReal = dOutputs(session, realData, dim, realLabels);
-  const dFake = dOutputs(session, fakeData, dim, dLabelled ? fakeLabels : undefined);
+  const dReal = dOutputs(session, realData, dim, realLabels, sources);
+  const dFake = dOutputs(session, fakeData, dim, dLabelled ? fakeLabels : undefined, sources);
   if (output === 'logit') {
     record.dAccuracy = discriminatorAccuracy(dReal, dFake, 0).overall;
     record.dReal = mean(Array.from(dReal, sigmoid));
@@ -620,6 +672,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
   const askedClasses = session.auxiliary?.kind === 'infogan' ? undefined : fakeLabels;
   if (session.data.features) Object.assign(record, featureFields(session.data.features, fakeData, n, root.fork('features'), askedClasses, session.classes ?? undefined));
   else if (askedClasses && session.data.modes) record.classAccuracy = modeAccuracy(fake, session.data.modes, askedClasses);
+  if (sources) Object.assign(record, translationFields(session, fakeData, realData, n));
   if (session.auxiliary) Object.assign(record, auxiliaryFields(session, { real: realBatch, fake: fakeData, fakeLabels, fakeNoise }));
 
   const images = session.data.shape.length > 1;
@@ -631,7 +684,7 @@ export function evaluate(session: GanSession, options: EvalOptions): { record: E
     fake: toRows(subset(fake, keep)),
     surface: surface(session, realData, fakeData, dim, surfaceResolution),
   };
-  if (images) snapshot.images = imageSnapshot(session, realData, fakeData, n, root.fork('pictures'), weight);
+  if (images) snapshot.images = imageSnapshot(session, realData, fakeData, n, root.fork('pictures'), weight, sources);
   record.ms = performance.now() - t0;
   return { record, snapshot };
 }

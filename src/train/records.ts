@@ -138,6 +138,13 @@ export const evalRecordSchema = z.object({
   /** InfoGAN: the variational lower bounds on I(c; G(z, c)) in nats: the categorical code's (at most log k) and the continuous codes' (see `infoBounds`). */
   miCategorical: measure,
   miContinuous: measure,
+  /**
+   * Image-to-image translation: the held-out sources' translations against their targets, on the
+   * [0, 1] pixel scale: mean |error|, PSNR (dB, each pair's then averaged) and SSIM (first 500 pairs).
+   */
+  translationL1: measure,
+  psnr: measure,
+  ssim: measure,
   /** Stacked MNIST: digit triples seen (of 1,000) and KL(triple histogram ‖ uniform), over `samples`. */
   stackedModes: measure,
   stackedKl: measure,
@@ -260,6 +267,8 @@ export interface SampleSnapshot {
     interpolations?: { paths: number; steps: number; images: string };
     /** `count` generated images, then the nearest (pixel L2) of `pool` training images to each: the memorization check. */
     neighbours?: { count: number; pool: number; images: string };
+    /** Translation: `count` held-out sources, their translations, then their targets, as three rows of `count` images. */
+    translations?: { count: number; images: string };
     /** InfoGAN: each continuous code walked along the rows of a `rows × cols` grid (see `codeGrid`), with what its rows and columns show. */
     traversals?: { code: string; rows: number; cols: number; rowsShow: string; colsShow: string; images: string }[];
   };

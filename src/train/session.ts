@@ -99,6 +99,13 @@ export interface GanSession {
    * (the data's labels are never read); the continuous codes are the noise's trailing `codes`.
    */
   readonly auxiliary: AuxiliarySpec | null;
+  /**
+   * Image-to-image translation on paired data (Pix2Pix), null otherwise: G translates each real
+   * batch's source images (`Batch.inputs`; the noise is not used), D judges (source, image) pairs,
+   * and G's loss adds `l1` × mean |G(source) − target| (without its adversarial term when
+   * `adversarial` is false: the L1-only baseline).
+   */
+  readonly translation: { readonly l1: number; readonly adversarial: boolean } | null;
 }
 
 /** Whether D is given each sample's class (concat and projection conditioning; ACGAN and InfoGAN predict it instead). */

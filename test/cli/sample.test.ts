@@ -73,7 +73,29 @@ describe('saddlepoint sample', { timeout: 60_000 }, () => {
     expect(readCsv(fixed).slice(1).every((l) => l.endsWith(',5'))).toBe(true);
   });
 
+  it("translates a Pix2Pix run's held-out sources (sources, translations, targets) or one --input image, and refuses a label", async () => {
+    const r = await cli(['train', '--preset', 'mnist-pix2pix', '--steps', '2', '--out', join(tmp, 'p2p'), '--json', '--no-report', '--backend', 'cpu', '--set', 'batchSize=8', '--set', 'model.g.filters=4', '--set', 'model.d.filters=4', '--set', 'eval.every=0', '--set', 'data.split=test']);
+    expect(r.status, r.stderr).toBe(0);
+    const run = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runDir: string }).runDir;
+    const grid = join(tmp, 'p2p.png');
+    const a = await cli(['sample', run, '--out', grid, '--n', '4', '--backend', 'cpu', '--json']);
+    expect(a.status, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout.trim().split('\n').at(-1)!).grid).toMatchObject({ rows: 3, cols: 4, rowsShow: 'sources, translations, targets' });
+    const one = join(tmp, 'one.png');
+    const b = await cli(['sample', run, '--out', one, '--input', grid, '--backend', 'cpu', '--json']);
+    expect(b.status, b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout.trim().split('\n').at(-1)!).grid).toMatchObject({ rows: 2, cols: 1 });
+    const c = await cli(['sample', run, '--out', join(tmp, 'x.png'), '--label', '1', '--backend', 'cpu']);
+    expect(c.status).toBe(2);
+    expect(c.stderr).toContain('--label: this run translates images');
+    const d = await cli(['sample', run, '--out', join(tmp, 'x.png'), '--input', join(tmp, 'missing.png'), '--backend', 'cpu']);
+    expect(d.status).toBe(2);
+    expect(d.stderr).toContain('missing.png is not a file');
+    expect(existsSync(join(tmp, 'x.png'))).toBe(false);
+  });
+
   it.each([
+    ['an --input for a run that does not translate', () => ['--input', join(tmp, 'three.csv'), '--out', join(tmp, 'x.csv')], () => plain, '--input: this run generates from noise'],
     ['a code for a run without codes', () => ['--code', 'c1', '--out', join(tmp, 'x.csv')], () => plain, '--code: this run has no latent codes (model.codes is null)'],
     ['an unknown code', () => ['--code', 'c2', '--out', join(tmp, 'x.csv')], () => infogan, "--code: 'c2' is not a code of this run: give cat, c1"],
     ['a category out of range', () => ['--code', 'cat=8', '--out', join(tmp, 'x.csv')], () => infogan, "--code: 'cat=8': the categorical code is an integer in 0 … 7"],

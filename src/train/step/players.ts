@@ -68,9 +68,22 @@ export interface GBatch {
   readonly labels?: tf.Tensor1D;
 }
 
-/** The context entry that hands class ids to a conditional network (nothing for unconditional ones). */
-export function given(labels: tf.Tensor1D | undefined): { condition?: { labels: tf.Tensor1D } } {
-  return labels ? { condition: { labels } } : {};
+/** The context entry that hands class ids (and, for translation, the source images) to a network; nothing when there are neither. */
+export function given(labels: tf.Tensor1D | undefined, input?: tf.Tensor): { condition?: { labels?: tf.Tensor1D; input?: tf.Tensor } } {
+  if (!labels && !input) return {};
+  return { condition: { ...(labels ? { labels } : {}), ...(input ? { input } : {}) } };
+}
+
+/** A translating session's source images of a real batch (the builder checks the data is paired). */
+function sourcesOf(session: GanSession, real: Batch | undefined): tf.Tensor | undefined {
+  if (session.translation === null) return undefined;
+  if (!real?.inputs) throw new Error(`the session translates images but a batch of '${session.data.name}' came without its source images`);
+  return real.inputs;
+}
+
+/** G's output for a batch: from the noise (and class), or, translating, from the real batch's sources. */
+function generateFor(session: GanSession, z: tf.Tensor2D, ctx: ApplyContext, labels: tf.Tensor1D | undefined, sources: tf.Tensor | undefined): tf.Tensor {
+  return sources ? session.G.apply(sources, ctx) : session.G.apply(z, { ...ctx, ...given(labels) });
 }
 
 /**
@@ -158,7 +171,7 @@ function continuousCodes(session: GanSession, z: tf.Tensor2D): tf.Tensor2D | und
 }
 
 /** Whether G's step reads a real batch: the loss does (relativistic) or a stabilizer asks for one. */
-const gStepUsesReal = (session: GanSession) => session.objective.loss.gUsesReal || session.stabilizers.some((s: Stabilizer) => s.step?.gStepUsesReal);
+const gStepUsesReal = (session: GanSession) => session.translation !== null || session.objective.loss.gUsesReal || session.stabilizers.some((s: Stabilizer) => s.step?.gStepUsesReal);
 
 /** Draws G's batch: noise, then a real batch if the loss or a stabilizer reads D(real) in G's step. */
 export function drawGBatch(session: GanSession): GBatch {
@@ -189,9 +202,11 @@ export function dInputs(session: GanSession, batch: DBatch): DInputs {
   const ctx = trainingContext(session);
   const classes = codesFromPrior(session) ? undefined : realLabels(session, batch.real);
   const codes = codesFromPrior(session) ? batch.labels : classes;
+  const sources = sourcesOf(session, batch.real);
   const real = intoD(session, batch.real.x, 'real', 'd');
-  const fake = intoD(session, session.G.apply(batch.z, { ...ctx, ...given(codes) }), 'fake', 'd');
+  const fake = intoD(session, generateFor(session, batch.z, ctx, codes, sources), 'fake', 'd');
   const inputs: DInputs = dTakesLabels(session) && classes ? { real, fake, labels: classes } : { real, fake };
+  if (sources) inputs.sources = sources;
   if (session.auxiliary) inputs.auxiliary = { ...(classes ? { realLabels: classes } : {}), ...(codes ? { fakeLabels: codes } : {}), ...optional('fakeCodes', continuousCodes(session, batch.z)) };
   return inputs;
 }
@@ -203,6 +218,8 @@ export interface DInputs {
   real: tf.Tensor;
   fake: tf.Tensor;
   labels?: tf.Tensor1D;
+  /** Translation: the source image of row i of both, which D judges each with. */
+  sources?: tf.Tensor;
   /** What D's auxiliary head is scored against, when it has one: the real batch's classes (ACGAN), and the class or codes G was given for each fake. */
   auxiliary?: AuxiliaryTargets;
 }
@@ -231,7 +248,7 @@ function withHead(D: GanSession['D'], x: tf.Tensor, ctx: ApplyContext, want: boo
 export function discriminatorLoss(session: GanSession, inputs: DInputs, kept: KeptScalars): tf.Scalar {
   const { D, objective, rngs } = session;
   const { real, fake } = inputs;
-  const ctx = { ...trainingContext(session), ...given(inputs.labels) };
+  const ctx = { ...trainingContext(session), ...given(inputs.labels, inputs.sources) };
   // Penalties call D on real, fake or points between them: rows stay paired, so each keeps its label.
   const applyD = (x: tf.Tensor) => D.apply(x, ctx);
   const aux = session.auxiliary;
@@ -269,16 +286,21 @@ export function generatorLoss(session: GanSession, batch: GBatch, kept: KeptScal
   const ctx = trainingContext(session);
   const fakeFeatures = new Map<string, tf.Tensor>();
   const realFeatures = new Map<string, tf.Tensor>();
-  const fake = intoD(session, G.apply(batch.z, { ...ctx, ...given(batch.labels) }), 'fake', 'g');
-  const dLabels = dTakesLabels(session) ? given(batch.labels) : {};
+  const sources = sourcesOf(session, batch.real);
+  const generated = generateFor(session, batch.z, ctx, batch.labels, sources);
+  const fake = intoD(session, generated, 'fake', 'g');
+  const dLabels = given(dTakesLabels(session) ? batch.labels : undefined, sources);
   const aux = session.auxiliary;
   const { out: dFake, head } = withHead(D, fake, { ...ctx, ...dLabels, record: (layer, a) => fakeFeatures.set(layer, a) }, aux !== null);
   const real = batch.real && intoD(session, batch.real.x, 'real', 'g');
-  const realGiven = batch.real && dTakesLabels(session) ? given(realLabels(session, batch.real)) : {};
+  const realGiven = batch.real ? given(dTakesLabels(session) ? realLabels(session, batch.real) : undefined, sources) : {};
   const dReal = real ? D.apply(real, { ...ctx, ...realGiven, record: (layer, a) => realFeatures.set(layer, a) }) : dFake;
   const view: GStepView = { ...playersOf(session), fake, dFake, fakeFeatures, real, ...(real ? { dReal } : {}), realFeatures, dOptimizer: session.optimizers.d };
-  const loss = session.stabilizers.reduce((l, s) => s.step?.gLoss?.(l, view) ?? l, objective.loss.g(dFake, dReal));
+  const adversarial = session.translation?.adversarial === false ? tf.scalar(0) : objective.loss.g(dFake, dReal);
+  const loss = session.stabilizers.reduce((l, s) => s.step?.gLoss?.(l, view) ?? l, adversarial);
   const terms: { name: string; compute(): tf.Scalar }[] = session.terms.g.map((t) => ({ name: t.name, compute: () => t.compute(view) }));
+  const translation = session.translation;
+  if (translation) terms.push({ name: 'l1', compute: () => tf.mul(translation.l1, tf.mean(tf.abs(tf.sub(generated, batch.real!.x)))) as tf.Scalar });
   if (aux) {
     const compute = () =>
       aux.kind === 'acgan' ? acganG(aux, head!, required(batch.labels, "G's batch")) : infoLoss(aux, head!, batch.labels, continuousCodes(session, batch.z));
