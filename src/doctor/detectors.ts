@@ -391,12 +391,11 @@ const oscillation: Detector = {
   },
 };
 
-/** The classes whose recall collapsed while the median class's did not (see {@link CLASS_RECALL_COLLAPSE}). */
+/** The classes whose recall collapsed while the best class's did not (see {@link CLASS_RECALL_COLLAPSE}). */
 function collapsedClasses(r: EvalRecord): number[] {
   const recall = r.classRecall;
   if (!recall?.length) return [];
-  const typical = median(recall);
-  if (!(typical >= CLASS_RECALL_SPREAD * CLASS_RECALL_COLLAPSE)) return [];
+  if (!(Math.max(...recall) >= CLASS_RECALL_SPREAD * CLASS_RECALL_COLLAPSE)) return [];
   return recall.flatMap((v, k) => (v <= CLASS_RECALL_COLLAPSE ? [k] : []));
 }
 
@@ -436,11 +435,11 @@ const classCollapse: Detector = {
         severity: 'warning',
         evidence: evidence({
           classAccuracy: num(e.last.classAccuracy),
-          medianClassRecall: median(recall),
+          bestClassRecall: Math.max(...recall),
           ...Object.fromEntries(classes.map((k) => [`recall${k}`, recall[k]])),
         }),
         explanation:
-          `class${classes.length > 1 ? 'es' : ''} ${classes.join(', ')} collapsed within: recall against ${classes.length > 1 ? 'their' : 'its'} own reference images is ${classes.map((k) => fmt(recall[k] * 100)).join(', ')} % against a median class's ${fmt(median(recall) * 100)} %, so G makes ${classes.length > 1 ? 'them' : 'it'} from a few variations` +
+          `class${classes.length > 1 ? 'es' : ''} ${classes.join(', ')} collapsed within: recall against ${classes.length > 1 ? 'their' : 'its'} own reference images is ${classes.map((k) => fmt(recall[k] * 100)).join(', ')} % against the best class's ${fmt(Math.max(...recall) * 100)} %, so G makes ${classes.length > 1 ? 'them' : 'it'} from a few variations` +
           (acgan ? "; ACGAN's classifier term rewards the easiest samples of each class" : ''),
         remedies: offerRemedies(
           [
