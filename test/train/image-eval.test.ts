@@ -187,6 +187,20 @@ describe('conditional and InfoGAN image runs', () => {
   });
 });
 
+/** Trains `config` into a run directory at `dir` (config, records, snapshots) and returns it. */
+async function trainToDisk(config: ReturnType<typeof imageConfig>, dir: string): Promise<string> {
+  const session = sessionFromConfig(config, datasets);
+  const store = fsRunStore(dir);
+  await store.writeConfig(config, {});
+  try {
+    await runSession(session, runPlan(config), store);
+  } finally {
+    disposeSession(session);
+    await store.close();
+  }
+  return dir;
+}
+
 describe('an image run on disk', () => {
   let root: string;
   beforeAll(() => {
@@ -197,16 +211,7 @@ describe('an image run on disk', () => {
 
   it('writes a sample grid per evaluation and the report shows the grids and the feature metrics', async () => {
     const config = imageConfig('dcgan', { steps: 6 });
-    const session = sessionFromConfig(config, datasets);
-    const dir = join(root, 'run');
-    const store = fsRunStore(dir);
-    await store.writeConfig(config, {});
-    try {
-      await runSession(session, runPlan(config), store);
-    } finally {
-      disposeSession(session);
-      await store.close();
-    }
+    const dir = await trainToDisk(config, join(root, 'run'));
     // Evaluations at steps 2, 4 and 6: one 8×8 grid of 16-pixel images each (2 px gaps, ×2 scale).
     expect(readdirSync(join(dir, 'samples')).sort()).toEqual(['2.json', '2.png', '4.json', '4.png', '6.json', '6.png']);
     for (const step of [2, 4, 6]) {
@@ -226,16 +231,7 @@ describe('an image run on disk', () => {
     ['infogan', { codes: { categorical: 4, continuous: 1, hidden: 8 } }, ['condition.png', 'traversal-c1.png'], 'InfoGAN&#39;s latent traversal'],
   ] as const)('%s: the report shows what the condition does, and its own pictures', async (name, model, plots, caption) => {
     const config = imageConfig('dcgan', { steps: 4, model: { noiseDim: 8, ...model, g: { arch: 'dcgan', filters: 4, norm: 'batch' }, d: { arch: 'dcgan', filters: 4 } } });
-    const session = sessionFromConfig(config, datasets);
-    const dir = join(root, name);
-    const store = fsRunStore(dir);
-    await store.writeConfig(config, {});
-    try {
-      await runSession(session, runPlan(config), store);
-    } finally {
-      disposeSession(session);
-      await store.close();
-    }
+    const dir = await trainToDisk(config, join(root, name));
     const report = await writeReport(dir);
     expect(report.plots.map((p) => p.split('/').pop())).toEqual(expect.arrayContaining([...plots]));
     const html = readFileSync(report.html, 'utf8');
