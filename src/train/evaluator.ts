@@ -205,8 +205,7 @@ function auxiliaryFields(
   if (aux.kind === 'acgan') {
     if (real.labels) {
       const { values, width } = headOutputs(session, real.x, dim);
-      const predicted = argmaxColumns(values, width, aux.classes);
-      fields.auxAccuracy = predicted.filter((c, i) => c === real.labels![i]).length / predicted.length;
+      fields.auxAccuracy = shareMatching(argmaxColumns(values, width, aux.classes), real.labels);
     }
     return fields;
   }
@@ -447,12 +446,13 @@ function modeAccuracy(points: Points, modes: readonly { center: readonly number[
 
 /** The fraction of rows whose top class in `probs` is the one asked for. */
 function classifierAccuracy(probs: Float32Array, classes: number, labels: Int32Array): number {
+  return shareMatching(argmaxColumns(probs, classes, classes), labels);
+}
+
+/** The share of rows whose predicted class is their label. */
+function shareMatching(predicted: Int32Array, labels: Int32Array): number {
   let hits = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
-    if (best === labels[i]) hits += 1;
-  }
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) hits += 1;
   return hits / labels.length;
 }
 
